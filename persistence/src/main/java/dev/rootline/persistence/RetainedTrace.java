@@ -1,0 +1,56 @@
+package dev.rootline.persistence;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A completed trace that the decision kept: its spans and why it was kept.
+ *
+ * @param traceId 32 lowercase hex chars
+ * @param spans every span of the trace, in start order
+ * @param anomalyScore the model's anomaly score in [0, 1] (0 when no model was ready yet)
+ * @param reasons why it was retained, in words ("status 500 from python3:8082", ...)
+ * @param decidedAtEpochMillis when the decision was made
+ */
+public record RetainedTrace(
+    String traceId,
+    List<Span> spans,
+    double anomalyScore,
+    List<String> reasons,
+    long decidedAtEpochMillis)
+    implements CborSerializable {
+
+  public RetainedTrace {
+    spans = List.copyOf(spans);
+    reasons = List.copyOf(reasons);
+  }
+
+  /** The root span: the one without a parent inside this trace, earliest first. */
+  public Span root() {
+    var ids = spans.stream().map(Span::spanId).collect(java.util.stream.Collectors.toSet());
+    return spans.stream()
+        .filter(s -> s.parentSpanId() == null || !ids.contains(s.parentSpanId()))
+        .min(Comparator.comparingLong(Span::startEpochNanos))
+        .orElseThrow();
+  }
+
+  public TraceSummary summary() {
+    Span root = root();
+    long start = spans.stream().mapToLong(Span::startEpochNanos).min().orElse(root.startEpochNanos());
+    long end = spans.stream().mapToLong(Span::endEpochNanos).max().orElse(root.endEpochNanos());
+    List<String> services = spans.stream().map(Span::service).distinct().sorted().toList();
+    return new TraceSummary(
+        traceId,
+        start,
+        end - start,
+        root.service(),
+        root.method(),
+        root.path(),
+        root.status(),
+        spans.size(),
+        services,
+        anomalyScore,
+        reasons,
+        decidedAtEpochMillis);
+  }
+}
