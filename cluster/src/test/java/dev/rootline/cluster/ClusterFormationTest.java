@@ -1,0 +1,46 @@
+package dev.rootline.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.Test;
+
+class ClusterFormationTest {
+
+  @Test
+  void aNodeWithoutSeedsFormsItsOwnClusterWithItsRoles() throws Exception {
+    var settings =
+        new ClusterSettings("rootline-test", "127.0.0.1", 0, List.of(), List.of("trace", "api"));
+    var config = PekkoClusterConfig.apply(settings, ConfigFactory.load());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "rootline-test", config);
+    try {
+      ClusterFormation.join(system, settings, Duration.ofSeconds(20))
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      var self = Cluster.get(system).selfMember();
+      assertThat(self.status()).isEqualTo(MemberStatus.up());
+      assertThat(self.getRoles()).contains("trace", "api");
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void seedNodesBecomePekkoAddresses() {
+    var settings =
+        new ClusterSettings("rootline", "10.0.0.1", 25520, List.of("10.0.0.2:25520"), List.of("trace"));
+    var config = PekkoClusterConfig.apply(settings, ConfigFactory.empty());
+    assertThat(config.getStringList("pekko.cluster.seed-nodes"))
+        .containsExactly("pekko://rootline@10.0.0.2:25520");
+    assertThat(config.getString("pekko.actor.provider")).isEqualTo("cluster");
+    assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(25520);
+  }
+}
