@@ -1,10 +1,12 @@
 package dev.rootline.actors.trace;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import smile.anomaly.IsolationForest;
 import smile.anomaly.IsolationTree;
 import smile.math.MathEx;
+import smile.stat.distribution.GaussianDistribution;
 
 /**
  * One endpoint's trained anomaly model: a Smile {@link IsolationForest} over {@link
@@ -23,7 +25,8 @@ import smile.math.MathEx;
  * </ul>
  *
  * Trees are grown one after another from a seed on the calling thread (Smile's {@code fit} grows
- * them on the common fork-join pool with unseeded randomness), so a model is reproducible.
+ * them on the common fork-join pool with unseeded randomness), so a model is reproducible. Train
+ * on one thread at a time: Smile's Gaussian sampler is a shared singleton.
  */
 public final class AnomalyModel {
 
@@ -58,6 +61,7 @@ public final class AnomalyModel {
     int extensionLevel = mask.length - 1;
     // MathEx keeps its random generator per thread: seed this thread, grow every tree here.
     MathEx.setSeed(seed);
+    forgetCachedGaussian();
     IsolationTree[] grown = new IsolationTree[trees];
     for (int t = 0; t < trees; t++) {
       int[] order = MathEx.permutate(data.length);
@@ -95,6 +99,21 @@ public final class AnomalyModel {
       names.add(TraceFeatures.NAMES.get(i));
     }
     return names;
+  }
+
+  /**
+   * Extended trees draw hyperplane normals from Smile's shared {@code GaussianDistribution}
+   * singleton, which caches the second value of each Box-Muller pair across calls: left alone,
+   * whatever the previous training drew would leak into this one and break reproducibility.
+   */
+  private static void forgetCachedGaussian() {
+    try {
+      Field cached = GaussianDistribution.class.getDeclaredField("z1");
+      cached.setAccessible(true);
+      cached.setDouble(GaussianDistribution.getInstance(), Double.NaN);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // Another Smile version: the model is still valid, only not bit-for-bit reproducible.
+    }
   }
 
   private static int[] varyingFeatures(double[][] rows) {
