@@ -2,8 +2,14 @@ package dev.rootline.actors.trace;
 
 import dev.rootline.persistence.CborSerializable;
 import dev.rootline.persistence.RetainedTrace;
+import dev.rootline.persistence.Span;
 import dev.rootline.persistence.TraceEvent;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -25,8 +31,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * The durable record of one retained trace (persistence id "Trace|traceId"): each retention is a
  * {@link TraceEvent.TraceRetained} event, tagged {@link TraceEvent#TAG} for the read side. The
- * state is the latest retained version. Retaining the same spans again persists nothing and
- * acknowledges, so the trace entity may retry freely.
+ * state is the latest retained version. Each new version holds every span recorded so far plus
+ * the new ones (a trace entity started afresh after passivation may know fewer spans).
+ * Retaining spans that are all recorded already persists nothing and acknowledges, so the trace
+ * entity may retry freely.
  */
 public final class TraceRecord
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -58,8 +66,32 @@ public final class TraceRecord
   public record State(RetainedTrace latest) implements CborSerializable {
     static final State EMPTY = new State(null);
 
-    boolean alreadyHolds(RetainedTrace candidate) {
-      return latest != null && latest.spans().equals(candidate.spans());
+    /**
+     * What {@code candidate} adds to what is recorded: every span either holds (a version from a
+     * re-started trace entity may lack spans recorded before), reasons of both, the higher score.
+     */
+    RetainedTrace merge(RetainedTrace candidate) {
+      if (latest == null) {
+        return candidate;
+      }
+      Map<String, Span> spans = new LinkedHashMap<>();
+      latest.spans().forEach(s -> spans.put(s.spanId(), s));
+      candidate.spans().forEach(s -> spans.put(s.spanId(), s));
+      Set<String> reasons = new LinkedHashSet<>(latest.reasons());
+      reasons.addAll(candidate.reasons());
+      return new RetainedTrace(
+          candidate.traceId(),
+          spans.values().stream()
+              .sorted(Comparator.comparingLong(Span::startEpochNanos).thenComparing(Span::spanId))
+              .toList(),
+          Math.max(latest.anomalyScore(), candidate.anomalyScore()),
+          List.copyOf(reasons),
+          candidate.decidedAtEpochMillis());
+    }
+
+    /** True when {@code merged} holds no span that is not recorded already. */
+    boolean adds(RetainedTrace merged) {
+      return latest == null || !Set.copyOf(latest.spans()).equals(Set.copyOf(merged.spans()));
     }
   }
 
@@ -111,11 +143,12 @@ public final class TraceRecord
     if (trace.spans().isEmpty()) {
       return Effect().reply(command.replyTo(), StatusReply.error("a retained trace has spans"));
     }
-    if (state.alreadyHolds(trace)) {
+    RetainedTrace merged = state.merge(trace);
+    if (!state.adds(merged)) {
       return Effect().reply(command.replyTo(), StatusReply.ack());
     }
     return Effect()
-        .persist(new TraceEvent.TraceRetained(trace))
+        .persist(new TraceEvent.TraceRetained(merged))
         .thenReply(command.replyTo(), newState -> StatusReply.ack());
   }
 

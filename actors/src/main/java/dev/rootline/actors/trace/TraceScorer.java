@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -42,7 +43,9 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
   public record ModelStatus(String endpoint, long version, int windowTraces, List<String> features)
       implements CborSerializable {}
 
-  private record ModelTrained(String endpoint, AnomalyModel model) implements Command {}
+  // Never leaves the node (the scorer is node-local); a model is not a message format.
+  private record ModelTrained(String endpoint, AnomalyModel model)
+      implements Command, NoSerializationVerificationNeeded {}
 
   private record TrainingFailed(String endpoint, long version, String cause) implements Command {}
 

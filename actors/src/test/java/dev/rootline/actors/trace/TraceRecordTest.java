@@ -82,6 +82,30 @@ class TraceRecordTest {
   }
 
   @Test
+  void aVersionWithFewerSpansKeepsWhatIsRecorded() {
+    record.<StatusReply<Done>>runCommand(replyTo -> new TraceRecord.Retain(retained(spans), replyTo));
+
+    // A trace entity started afresh after passivation knows only the late span.
+    Span late = TestSpans.server(traceId, spans.get(0).spanId(), "python3:8083", "/late", 2);
+    var onlyLate = new RetainedTrace(traceId, List.of(late), 0.9, List.of("anomaly"), 3);
+    var result =
+        record.<StatusReply<Done>>runCommand(replyTo -> new TraceRecord.Retain(onlyLate, replyTo));
+
+    RetainedTrace stored = result.eventOfType(TraceEvent.TraceRetained.class).trace();
+    assertThat(stored.spans()).hasSize(4).containsAll(spans).contains(late);
+    assertThat(stored.reasons())
+        .containsExactly("status 500 from python3:8082 GET /stock/7", "anomaly");
+    assertThat(stored.anomalyScore()).isEqualTo(0.9);
+
+    var subset =
+        record.<StatusReply<Done>>runCommand(
+            replyTo ->
+                new TraceRecord.Retain(new RetainedTrace(traceId, spans, 0, List.of(), 4), replyTo));
+    assertThat(subset.hasNoEvents()).isTrue();
+    assertThat(subset.state().latest().spans()).hasSize(4);
+  }
+
+  @Test
   void anotherTracesSpansAreRefused() {
     RetainedTrace other = retained(TestSpans.checkout("python3:8080", "/x", 5, 100));
 
