@@ -189,9 +189,14 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
   private Behavior<Command> onRecordSpan(RecordSpan command) {
     stats.spanReceived();
     Span span = command.span();
-    if (span == null || span.spanId() == null || !traceId.equals(span.traceId())) {
+    if (span == null || !traceId.equals(span.traceId())) {
       stats.spanDropped();
       getContext().getLog().warn("span of another trace sent to trace {}: skipped", traceId);
+      return this;
+    }
+    if (span.spanId() == null || span.service() == null || span.kind() == null) {
+      stats.spanDropped();
+      getContext().getLog().warn("span without id, service or kind in trace {}: skipped", traceId);
       return this;
     }
     if (span.equals(spans.get(span.spanId()))) {

@@ -12,6 +12,7 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -49,16 +50,23 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
 
   private record TrainingFailed(String endpoint, long version, String cause) implements Command {}
 
+  /**
+   * The scorer; restarted (forgetting its baselines) should anything throw, so that one bad trace
+   * cannot leave the node deciding by rules alone.
+   */
   public static Behavior<Command> create(ScorerSettings settings) {
-    return Behaviors.setup(
-        context ->
-            new TraceScorer(
-                context,
-                settings,
-                context
-                    .getSystem()
-                    .dispatchers()
-                    .lookup(DispatcherSelector.fromConfig(TraceSettings.TRAINING_DISPATCHER))));
+    Behavior<Command> scorer =
+        Behaviors.setup(
+            context ->
+                new TraceScorer(
+                    context,
+                    settings,
+                    context
+                        .getSystem()
+                        .dispatchers()
+                        .lookup(
+                            DispatcherSelector.fromConfig(TraceSettings.TRAINING_DISPATCHER))));
+    return Behaviors.supervise(scorer).onFailure(Exception.class, SupervisorStrategy.restart());
   }
 
   private final ScorerSettings settings;

@@ -166,6 +166,25 @@ class TraceEntityTest {
     assertThat(stats.counted(endpointOf(spans))).isEqualTo(1);
   }
 
+  @Test
+  void spansWithoutServiceOrOfAnotherTraceAreCountedAndSkipped() {
+    List<Span> spans = TestSpans.checkout("python3:9008", "/checkout", 20, 1000);
+    Span noService =
+        TestSpans.span(traceId(spans), TestSpans.newSpanId(), null, Span.Kind.SERVER, null, "GET",
+            "/x", 200, 1, 2, 0, 0, null);
+    Span otherTrace = TestSpans.server(TestSpans.newTraceId(), null, "python3:9008", "/y", 1);
+    long dropped = (Long) stats.snapshot().get("spansDropped");
+
+    spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
+    TraceEntity.recordSpan(sharding, noService);
+    sharding.entityRefFor(TraceEntity.ENTITY_KEY, traceId(spans))
+        .tell(new TraceEntity.RecordSpan(otherTrace));
+
+    awaitStatus(spans, status -> assertThat(status.decisions()).isEqualTo(1));
+    assertThat(status(traceId(spans)).spans()).isEqualTo(3);
+    assertThat((Long) stats.snapshot().get("spansDropped")).isEqualTo(dropped + 2);
+  }
+
   private static TestProbe<TraceSummary> subscribe() {
     TestProbe<TraceSummary> probe = cluster.testKit.createTestProbe(TraceSummary.class);
     cluster.retainedTraces.tell(Topic.subscribe(probe.getRef()));
