@@ -2,7 +2,6 @@ package dev.rootline.actors.trace;
 
 import dev.rootline.persistence.Span;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,9 +93,5 @@ final class TestSpans {
       traces.add(checkout(rootService, "/checkout?cart=" + i, millis, 900 + random.nextInt(200)));
     }
     return traces;
-  }
-
-  static String hex(byte[] bytes) {
-    return HexFormat.of().formatHex(bytes);
   }
 }
