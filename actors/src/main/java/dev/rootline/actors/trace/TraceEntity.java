@@ -1,0 +1,416 @@
+package dev.rootline.actors.trace;
+
+import dev.rootline.persistence.CborSerializable;
+import dev.rootline.persistence.RetainedTrace;
+import dev.rootline.persistence.Span;
+import dev.rootline.persistence.TraceSummary;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * One trace, sharded by trace id: every span of a trace reaches the same entity. It holds the
+ * spans in memory until the trace is quiet (or too long, or too big), asks the node's {@link
+ * TraceScorer} for a {@link Decision}, then either has the {@link TraceRecord} entity persist it
+ * (retried with backoff until acknowledged, however long that takes while the node lives) and
+ * publishes its summary, or only counts it in {@link PipelineStats}. Late spans re-open the
+ * trace and it is decided again; a retained trace stays retained. After a decision it lingers,
+ * then passivates.
+ *
+ * <p>Phases: COLLECTING → SCORING → (PERSISTING) → DECIDED, back to COLLECTING on a late span.
+ */
+public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Trace");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** One span of this entity's trace (duplicates from at-least-once delivery are ignored). */
+  public record RecordSpan(Span span) implements Command {}
+
+  /** Where this trace stands (for operators and tests). */
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /**
+   * @param phase COLLECTING, SCORING, PERSISTING or DECIDED
+   * @param spans spans held
+   * @param decisions how many times the trace was decided
+   * @param retained whether any decision retained it
+   */
+  public record Status(String traceId, String phase, int spans, int decisions, boolean retained)
+      implements CborSerializable {}
+
+  private enum Tick implements Command {
+    QUIET_PERIOD_ELAPSED,
+    MAX_DURATION_REACHED,
+    LINGER_ELAPSED,
+    RETRY_PERSIST
+  }
+
+  /** Sharding's stop message (passivation, hand-off): decide what is held first, then stop. */
+  private enum Stop implements Command {
+    INSTANCE
+  }
+
+  private record Scored(long generation, Decision decision) implements Command {}
+
+  private record ScoringFailed(long generation, String cause) implements Command {}
+
+  private record Persisted(long generation, RetainedTrace trace) implements Command {}
+
+  private record PersistFailed(long generation, String cause) implements Command {}
+
+  private enum Phase {
+    COLLECTING,
+    SCORING,
+    PERSISTING,
+    DECIDED
+  }
+
+  /**
+   * Starts sharding of trace entities on this node. {@code scorer} and {@code retainedTraces}
+   * are this node's own (see {@link TraceScorer#DISPATCHER}, {@link RetainedTraces#topic()}).
+   */
+  public static void init(
+      ActorSystem<?> system,
+      TraceSettings settings,
+      ActorRef<TraceScorer.Command> scorer,
+      ActorRef<Topic.Command<TraceSummary>> retainedTraces) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    context ->
+                        create(
+                            context.getEntityId(),
+                            context.getShard(),
+                            settings,
+                            scorer,
+                            retainedTraces))
+                .withStopMessage(Stop.INSTANCE));
+  }
+
+  /** Sends a span to the entity of its trace, wherever in the cluster that lives. */
+  public static void recordSpan(ClusterSharding sharding, Span span) {
+    sharding.entityRefFor(ENTITY_KEY, span.traceId()).tell(new RecordSpan(span));
+  }
+
+  public static Behavior<Command> create(
+      String traceId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      TraceSettings settings,
+      ActorRef<TraceScorer.Command> scorer,
+      ActorRef<Topic.Command<TraceSummary>> retainedTraces) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    new TraceEntity(
+                        context, timers, traceId, shard, settings, scorer, retainedTraces)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String traceId;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final TraceSettings settings;
+  private final ActorRef<TraceScorer.Command> scorer;
+  private final ActorRef<Topic.Command<TraceSummary>> retainedTraces;
+  private final ClusterSharding sharding;
+  private final PipelineStats stats;
+
+  // Keyed by span id: a re-delivered span replaces itself instead of doubling.
+  private final Map<String, Span> spans = new LinkedHashMap<>();
+  private Phase phase = Phase.COLLECTING;
+  private boolean changedSinceDecision;
+  private boolean stopping;
+  private long generation;
+  private int decisions;
+  private CompletedTrace current;
+  private String countedAs;
+  private boolean retainedBefore;
+  private double retainedScore;
+  private List<String> retainedReasons = List.of();
+  private RetainedTrace pending;
+  private int persistAttempts;
+
+  private TraceEntity(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String traceId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      TraceSettings settings,
+      ActorRef<TraceScorer.Command> scorer,
+      ActorRef<Topic.Command<TraceSummary>> retainedTraces) {
+    super(context);
+    this.timers = timers;
+    this.traceId = traceId;
+    this.shard = shard;
+    this.settings = settings;
+    this.scorer = scorer;
+    this.retainedTraces = retainedTraces;
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.stats = PipelineStats.get(context.getSystem());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RecordSpan.class, this::onRecordSpan)
+        .onMessageEquals(Tick.QUIET_PERIOD_ELAPSED, this::onTraceComplete)
+        .onMessageEquals(Tick.MAX_DURATION_REACHED, this::onTraceComplete)
+        .onMessage(Scored.class, this::onScored)
+        .onMessage(ScoringFailed.class, this::onScoringFailed)
+        .onMessage(Persisted.class, this::onPersisted)
+        .onMessage(PersistFailed.class, this::onPersistFailed)
+        .onMessageEquals(Tick.RETRY_PERSIST, this::onRetryPersist)
+        .onMessageEquals(Tick.LINGER_ELAPSED, this::onLingerElapsed)
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .build();
+  }
+
+  private Behavior<Command> onRecordSpan(RecordSpan command) {
+    stats.spanReceived();
+    Span span = command.span();
+    if (span == null || !traceId.equals(span.traceId())) {
+      stats.spanDropped();
+      getContext().getLog().warn("span of another trace sent to trace {}: skipped", traceId);
+      return this;
+    }
+    if (span.spanId() == null || span.service() == null || span.kind() == null) {
+      stats.spanDropped();
+      getContext().getLog().warn("span without id, service or kind in trace {}: skipped", traceId);
+      return this;
+    }
+    if (span.equals(spans.get(span.spanId()))) {
+      return this;
+    }
+    if (!spans.containsKey(span.spanId()) && spans.size() >= settings.maxSpans()) {
+      stats.spanDropped();
+      return this;
+    }
+    boolean first = spans.isEmpty();
+    spans.put(span.spanId(), span);
+    switch (phase) {
+      case SCORING, PERSISTING -> changedSinceDecision = true;
+      case DECIDED -> {
+        timers.cancel(Tick.LINGER_ELAPSED);
+        reopen();
+      }
+      case COLLECTING -> {
+        if (first) {
+          timers.startSingleTimer(
+              Tick.MAX_DURATION_REACHED, Tick.MAX_DURATION_REACHED, settings.maxDuration());
+        }
+        timers.startSingleTimer(
+            Tick.QUIET_PERIOD_ELAPSED, Tick.QUIET_PERIOD_ELAPSED, settings.quietPeriod());
+      }
+    }
+    if (phase == Phase.COLLECTING && spans.size() >= settings.maxSpans()) {
+      decide();
+    }
+    return this;
+  }
+
+  /** Back to collecting: late spans get a fresh quiet period and maximum duration. */
+  private void reopen() {
+    phase = Phase.COLLECTING;
+    timers.startSingleTimer(
+        Tick.MAX_DURATION_REACHED, Tick.MAX_DURATION_REACHED, settings.maxDuration());
+    timers.startSingleTimer(
+        Tick.QUIET_PERIOD_ELAPSED, Tick.QUIET_PERIOD_ELAPSED, settings.quietPeriod());
+  }
+
+  private Behavior<Command> onTraceComplete() {
+    if (phase == Phase.COLLECTING && !spans.isEmpty()) {
+      decide();
+    }
+    return this;
+  }
+
+  private void decide() {
+    timers.cancel(Tick.QUIET_PERIOD_ELAPSED);
+    timers.cancel(Tick.MAX_DURATION_REACHED);
+    phase = Phase.SCORING;
+    changedSinceDecision = false;
+    long gen = ++generation;
+    CompletedTrace trace = CompletedTrace.of(traceId, new ArrayList<>(spans.values()));
+    current = trace;
+    getContext()
+        .ask(
+            Decision.class,
+            scorer,
+            settings.decideTimeout(),
+            replyTo -> new TraceScorer.Score(trace, replyTo),
+            (decision, failure) ->
+                decision != null
+                    ? new Scored(gen, decision)
+                    : new ScoringFailed(gen, String.valueOf(failure)));
+  }
+
+  private Behavior<Command> onScored(Scored scored) {
+    if (scored.generation() != generation || phase != Phase.SCORING) {
+      return this;
+    }
+    return apply(scored.decision());
+  }
+
+  /** The scorer did not answer in time: decide by the failure rules alone, so no failure is lost. */
+  private Behavior<Command> onScoringFailed(ScoringFailed failed) {
+    if (failed.generation() != generation || phase != Phase.SCORING) {
+      return this;
+    }
+    stats.scorerTimedOut();
+    getContext()
+        .getLog()
+        .warn("scorer did not answer for trace {} ({}): rules only", traceId, failed.cause());
+    List<String> reasons = FailureRules.reasons(current.spans());
+    return apply(new Decision(!reasons.isEmpty(), 0.0, reasons, 0));
+  }
+
+  private Behavior<Command> apply(Decision decision) {
+    if (decisions++ == 0) {
+      stats.traceDecided();
+    } else {
+      stats.traceRedecided();
+    }
+    if (!decision.retain() && !retainedBefore) {
+      if (countedAs == null) {
+        countedAs = current.endpoint();
+        stats.traceCounted(countedAs);
+      }
+      return afterDecision();
+    }
+    if (!retainedBefore) {
+      retainedBefore = true;
+      stats.traceRetained(current.endpoint());
+      if (countedAs != null) {
+        stats.traceUncounted(countedAs);
+      }
+    }
+    Set<String> reasons = new LinkedHashSet<>(retainedReasons);
+    reasons.addAll(decision.reasons());
+    retainedReasons = List.copyOf(reasons);
+    retainedScore = Math.max(retainedScore, decision.anomalyScore());
+    pending = current.retained(retainedScore, retainedReasons, System.currentTimeMillis());
+    persistAttempts = 0;
+    phase = Phase.PERSISTING;
+    persist();
+    return this;
+  }
+
+  private void persist() {
+    RetainedTrace trace = pending;
+    long gen = generation;
+    getContext()
+        .pipeToSelf(
+            sharding
+                .entityRefFor(TraceRecord.ENTITY_KEY, traceId)
+                .<org.apache.pekko.Done>askWithStatus(
+                    replyTo -> new TraceRecord.Retain(trace, replyTo), settings.persistTimeout()),
+            (done, failure) ->
+                failure == null
+                    ? new Persisted(gen, trace)
+                    : new PersistFailed(gen, String.valueOf(failure)));
+  }
+
+  private Behavior<Command> onPersisted(Persisted persisted) {
+    if (persisted.generation() != generation || phase != Phase.PERSISTING) {
+      return this;
+    }
+    stats.tracePersisted();
+    retainedTraces.tell(Topic.publish(persisted.trace().summary()));
+    pending = null;
+    return afterDecision();
+  }
+
+  private Behavior<Command> onPersistFailed(PersistFailed failed) {
+    if (failed.generation() != generation || phase != Phase.PERSISTING) {
+      return this;
+    }
+    persistAttempts++;
+    stats.persistRetried();
+    var delay = settings.persistBackoff(persistAttempts, ThreadLocalRandom.current().nextDouble());
+    getContext()
+        .getLog()
+        .warn(
+            "persisting retained trace {} failed (attempt {}): {}; retrying in {} ms",
+            traceId,
+            persistAttempts,
+            failed.cause(),
+            delay.toMillis());
+    timers.startSingleTimer(Tick.RETRY_PERSIST, Tick.RETRY_PERSIST, delay);
+    return this;
+  }
+
+  private Behavior<Command> onRetryPersist() {
+    if (phase == Phase.PERSISTING) {
+      persist();
+    }
+    return this;
+  }
+
+  private Behavior<Command> afterDecision() {
+    if (changedSinceDecision) {
+      reopen();
+      if (stopping || spans.size() >= settings.maxSpans()) {
+        decide();
+      }
+      return this;
+    }
+    phase = Phase.DECIDED;
+    if (stopping) {
+      return Behaviors.stopped();
+    }
+    timers.startSingleTimer(Tick.LINGER_ELAPSED, Tick.LINGER_ELAPSED, settings.linger());
+    return this;
+  }
+
+  private Behavior<Command> onLingerElapsed() {
+    if (phase == Phase.DECIDED) {
+      shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop() {
+    switch (phase) {
+      case DECIDED -> {
+        return Behaviors.stopped();
+      }
+      case COLLECTING -> {
+        if (spans.isEmpty()) {
+          return Behaviors.stopped();
+        }
+        stopping = true;
+        decide();
+      }
+      case SCORING, PERSISTING -> stopping = true;
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus query) {
+    query
+        .replyTo()
+        .tell(new Status(traceId, phase.name(), spans.size(), decisions, retainedBefore));
+    return this;
+  }
+}

@@ -1,0 +1,177 @@
+package dev.rootline.actors.trace;
+
+import dev.rootline.persistence.CborSerializable;
+import dev.rootline.persistence.RetainedTrace;
+import dev.rootline.persistence.Span;
+import dev.rootline.persistence.TraceEvent;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The durable record of one retained trace (persistence id "Trace|traceId"): each retention is a
+ * {@link TraceEvent.TraceRetained} event, tagged {@link TraceEvent#TAG} for the read side. The
+ * state is the latest retained version. Each new version holds every span recorded so far plus
+ * the new ones (a trace entity started afresh after passivation may know fewer spans).
+ * Retaining spans that are all recorded already persists nothing and acknowledges, so the trace
+ * entity may retry freely.
+ */
+public final class TraceRecord
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        TraceRecord.Command, TraceEvent, TraceRecord.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "TraceRecord");
+
+  /** Persistence ids are "Trace|traceId" (the read side and the API look traces up by it). */
+  public static final String PERSISTENCE_TYPE = "Trace";
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Persist this retained version of the trace (no-op if its spans are already recorded). */
+  public record Retain(RetainedTrace trace, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** The latest retained version, if any. */
+  public record Get(ActorRef<Current> replyTo) implements Command {}
+
+  /** Reply to {@link Get}: {@code trace} is null when nothing was retained under this id. */
+  public record Current(String traceId, RetainedTrace trace) implements CborSerializable {
+    public Optional<RetainedTrace> retained() {
+      return Optional.ofNullable(trace);
+    }
+  }
+
+  /** The latest retained version, or null before the first event. */
+  public record State(RetainedTrace latest) implements CborSerializable {
+    static final State EMPTY = new State(null);
+
+    /**
+     * What {@code candidate} adds to what is recorded: every span either holds (a version from a
+     * re-started trace entity may lack spans recorded before), reasons of both, the higher score.
+     */
+    RetainedTrace merge(RetainedTrace candidate) {
+      if (latest == null) {
+        return candidate;
+      }
+      Map<String, Span> spans = new LinkedHashMap<>();
+      latest.spans().forEach(s -> spans.put(s.spanId(), s));
+      candidate.spans().forEach(s -> spans.put(s.spanId(), s));
+      Set<String> reasons = new LinkedHashSet<>(latest.reasons());
+      reasons.addAll(candidate.reasons());
+      return new RetainedTrace(
+          candidate.traceId(),
+          spans.values().stream()
+              .sorted(Comparator.comparingLong(Span::startEpochNanos).thenComparing(Span::spanId))
+              .toList(),
+          Math.max(latest.anomalyScore(), candidate.anomalyScore()),
+          List.copyOf(reasons),
+          candidate.decidedAtEpochMillis());
+    }
+
+    /** True when {@code merged} holds no span that is not recorded already. */
+    boolean adds(RetainedTrace merged) {
+      return latest == null || !Set.copyOf(latest.spans()).equals(Set.copyOf(merged.spans()));
+    }
+  }
+
+  public static void init(ActorSystem<?> system) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId())));
+  }
+
+  public static PersistenceId persistenceId(String traceId) {
+    return PersistenceId.of(PERSISTENCE_TYPE, traceId);
+  }
+
+  public static Behavior<Command> create(String traceId) {
+    return new TraceRecord(traceId);
+  }
+
+  private final String traceId;
+
+  private TraceRecord(String traceId) {
+    super(
+        persistenceId(traceId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.traceId = traceId;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, TraceEvent, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Retain.class, this::onRetain)
+        .onCommand(Get.class, this::onGet)
+        .build();
+  }
+
+  private ReplyEffect<TraceEvent, State> onRetain(State state, Retain command) {
+    RetainedTrace trace = command.trace();
+    if (!traceId.equals(trace.traceId())) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  "trace " + trace.traceId() + " sent to the record of trace " + traceId));
+    }
+    if (trace.spans().isEmpty()) {
+      return Effect().reply(command.replyTo(), StatusReply.error("a retained trace has spans"));
+    }
+    RetainedTrace merged = state.merge(trace);
+    if (!state.adds(merged)) {
+      return Effect().reply(command.replyTo(), StatusReply.ack());
+    }
+    return Effect()
+        .persist(new TraceEvent.TraceRetained(merged))
+        .thenReply(command.replyTo(), newState -> StatusReply.ack());
+  }
+
+  private ReplyEffect<TraceEvent, State> onGet(State state, Get command) {
+    return Effect().reply(command.replyTo(), new Current(traceId, state.latest()));
+  }
+
+  @Override
+  public EventHandler<State, TraceEvent> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(TraceEvent.TraceRetained.class, (state, event) -> new State(event.trace()))
+        .build();
+  }
+
+  @Override
+  public Set<String> tagsFor(TraceEvent event) {
+    return Set.of(TraceEvent.TAG);
+  }
+
+  // A trace is retained once or a few times (late spans): snapshots rarely happen, and keep two.
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(20, 2);
+  }
+}

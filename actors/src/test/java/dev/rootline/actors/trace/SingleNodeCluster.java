@@ -1,0 +1,65 @@
+package dev.rootline.actors.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.rootline.persistence.TraceSummary;
+import java.time.Duration;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+
+/**
+ * A one-node cluster (self-joined, random port) with the in-memory persistence test kit as its
+ * journal and the trace pipeline started on it, for the entity tests.
+ */
+final class SingleNodeCluster {
+
+  final ActorTestKit testKit;
+  final TraceSettings settings;
+  final ActorRef<TraceScorer.Command> scorer;
+  final ActorRef<Topic.Command<TraceSummary>> retainedTraces;
+
+  SingleNodeCluster(String name, String overrides) {
+    Config config =
+        ConfigFactory.parseString(
+                """
+                pekko.actor.provider = cluster
+                pekko.remote.artery.canonical.hostname = 127.0.0.1
+                pekko.remote.artery.canonical.port = 0
+                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                # Every message is serialized as if it crossed nodes: protocols must be CBOR-ready.
+                pekko.actor.serialize-messages = on
+                """
+                    + overrides)
+            .withFallback(PersistenceTestKitPlugin.getInstance().config())
+            .withFallback(PersistenceTestKitSnapshotPlugin.config())
+            .withFallback(ConfigFactory.load());
+    testKit = ActorTestKit.create(name, config);
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(20),
+            () -> {
+              assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+              return null;
+            });
+    settings = TraceSettings.create(testKit.system().settings().config());
+    scorer = testKit.spawn(TraceScorer.create(settings.scorer()), "scorer", TraceScorer.DISPATCHER);
+    retainedTraces = testKit.spawn(RetainedTraces.topic(), "retained-traces");
+    TraceRecord.init(testKit.system());
+    TraceEntity.init(testKit.system(), settings, scorer, retainedTraces);
+  }
+
+  void shutdown() {
+    testKit.shutdownTestKit();
+  }
+}
