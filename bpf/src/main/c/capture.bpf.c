@@ -286,6 +286,7 @@ static __always_inline int on_exit(__u16 syscall, long ret)
 	struct inflight saved;
 	struct scratch *s;
 	struct capture_event *ev;
+	struct task_struct *task;
 	__u32 zero = 0;
 	__u64 copied = 0; /* 64-bit: a 32-bit clamp is checked on a copy the verifier cannot tie back */
 	__u64 size;
@@ -337,7 +338,9 @@ static __always_inline int on_exit(__u16 syscall, long ret)
 	ev->flags = 0;
 	ev->syscall = syscall;
 	ev->reserved = 0;
-	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	/* The process's name: bpf_get_current_comm() would give the thread's ("HTTP-Dispatcher"). */
+	task = (struct task_struct *)bpf_get_current_task();
+	BPF_CORE_READ_STR_INTO(&ev->comm, task, group_leader, comm);
 	__builtin_memset(&ev->local, 0, sizeof(ev->local));
 	__builtin_memset(&ev->remote, 0, sizeof(ev->remote));
 

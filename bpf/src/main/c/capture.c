@@ -99,11 +99,14 @@ static void fail(char *err, size_t err_len, const char *fmt, ...)
 			*c = ' ';
 }
 
-static int is_dir(const char *path)
+/* 0 when path is a directory we can reach, else the errno of the failure. */
+static int dir_errno(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (stat(path, &st) != 0)
+		return errno;
+	return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 }
 
 static const char *permission_hint(void)
@@ -142,6 +145,7 @@ struct capture *capture__open(const struct capture_opts *opts, char *err, size_t
 {
 	struct capture *ctx;
 	long page = sysconf(_SC_PAGESIZE);
+	int tracefs_err;
 	int rc;
 
 	if (err && err_len)
@@ -169,10 +173,17 @@ struct capture *capture__open(const struct capture_opts *opts, char *err, size_t
 		     "needs CONFIG_DEBUG_INFO_BTF", strerror(errno), permission_hint());
 		return NULL;
 	}
-	if (!is_dir("/sys/kernel/tracing/events/syscalls") &&
-	    !is_dir("/sys/kernel/debug/tracing/events/syscalls")) {
-		fail(err, err_len, "tracefs is not mounted (no /sys/kernel/tracing/events/syscalls)%s; "
-		     "mount it with: mount -t tracefs nodev /sys/kernel/tracing", permission_hint());
+	tracefs_err = dir_errno("/sys/kernel/tracing/events/syscalls");
+	if (tracefs_err)
+		tracefs_err = dir_errno("/sys/kernel/debug/tracing/events/syscalls");
+	if (tracefs_err == EACCES || tracefs_err == EPERM || (tracefs_err && geteuid() != 0)) {
+		fail(err, err_len, "tracefs events (/sys/kernel/tracing/events/syscalls) are not accessible: %s%s", strerror(tracefs_err),
+		     permission_hint());
+		return NULL;
+	}
+	if (tracefs_err) {
+		fail(err, err_len, "tracefs is not mounted (no /sys/kernel/tracing/events/syscalls: %s); "
+		     "mount it with: mount -t tracefs nodev /sys/kernel/tracing", strerror(tracefs_err));
 		return NULL;
 	}
 
