@@ -183,7 +183,7 @@ static __always_inline void read_user_sockaddr(const void *uaddr, __u64 len, str
 		return;
 	if (len > sizeof(sa))
 		len = sizeof(sa);
-	if (bpf_probe_read_user(&sa, len & 0x3f, uaddr))
+	if (bpf_probe_read_user(&sa, len, uaddr))
 		return;
 	if (sa.sin6_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&sa;
@@ -412,16 +412,16 @@ static __always_inline int on_exit(__u16 syscall, long ret)
 
 /* Every hooked syscall takes the fd first; args 1 and 2 are kept for the exit side.
  * read/write/recvfrom/sendto(fd, buf, len, ...) */
-#define SYSCALL_PAIR(name, SYS)                                                         \
-	SEC("tp/syscalls/sys_enter_" #name)                                          \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)                      \
-	{                                                                            \
-		return on_enter((int)ARG(ctx, 0), SYS, ARG(ctx, 1), ARG(ctx, 2));    \
-	}                                                                            \
-	SEC("tp/syscalls/sys_exit_" #name)                                           \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)                        \
-	{                                                                            \
-		return on_exit(SYS, ctx->ret);                                       \
+#define SYSCALL_PAIR(name, SYS)                                                 \
+	SEC("tp/syscalls/sys_enter_" #name)                                     \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)                 \
+	{                                                                       \
+		return on_enter((int)ARG(ctx, 0), SYS, ARG(ctx, 1), ARG(ctx, 2)); \
+	}                                                                       \
+	SEC("tp/syscalls/sys_exit_" #name)                                      \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)                   \
+	{                                                                       \
+		return on_exit(SYS, ctx->ret);                                  \
 	}
 
 SYSCALL_PAIR(read, CAPTURE_SYS_READ)

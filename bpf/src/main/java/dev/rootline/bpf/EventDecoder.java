@@ -164,7 +164,60 @@ public final class EventDecoder {
         (in.get(base + OFF_FLAGS) & FLAG_TRUNCATED) != 0);
   }
 
-  private static String comm(ByteBuffer in, int at) {
+  /*
+   * Decoding is the costly half of a drain (the native copy runs at memory speed), and
+   * consecutive records mostly repeat a few processes and connections: small direct-mapped
+   * caches keyed on the raw bytes spare a String or InetSocketAddress per record. Both values
+   * are immutable, so sharing them between events is safe.
+   */
+  private static final int CACHE_SLOTS = 64;
+  private final long[] commKeys = new long[CACHE_SLOTS * 2];
+  private final String[] comms = new String[CACHE_SLOTS];
+  private final long[] addressKeys = new long[CACHE_SLOTS * 3];
+  private final InetSocketAddress[] addresses = new InetSocketAddress[CACHE_SLOTS];
+
+  private String comm(ByteBuffer in, int at) {
+    long k0 = in.getLong(at);
+    long k1 = in.getLong(at + 8);
+    int slot = slot(k0 * 31 + k1);
+    if (comms[slot] != null && commKeys[slot * 2] == k0 && commKeys[slot * 2 + 1] == k1) {
+      return comms[slot];
+    }
+    String comm = decodeComm(in, at);
+    commKeys[slot * 2] = k0;
+    commKeys[slot * 2 + 1] = k1;
+    comms[slot] = comm;
+    return comm;
+  }
+
+  private InetSocketAddress address(ByteBuffer in, int at) {
+    long k0 = in.getLong(at);
+    long k1 = in.getLong(at + 8);
+    long k2 = Integer.toUnsignedLong(in.getInt(at + OFF_ADDR_PORT)); // port and family
+    int slot = slot((k0 * 31 + k1) * 31 + k2);
+    int base = slot * 3;
+    if (addresses[slot] != null
+        && addressKeys[base] == k0
+        && addressKeys[base + 1] == k1
+        && addressKeys[base + 2] == k2) {
+      return addresses[slot];
+    }
+    InetSocketAddress address = decodeAddress(in, at);
+    if (address != null) {
+      addressKeys[base] = k0;
+      addressKeys[base + 1] = k1;
+      addressKeys[base + 2] = k2;
+      addresses[slot] = address;
+    }
+    return address;
+  }
+
+  private static int slot(long hash) {
+    long h = hash * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 58); // top 6 bits: 0..63
+  }
+
+  private static String decodeComm(ByteBuffer in, int at) {
     byte[] raw = new byte[COMM_BYTES];
     in.get(at, raw);
     int len = 0;
@@ -175,7 +228,7 @@ public final class EventDecoder {
   }
 
   /** Null when the family is unknown or the kernel had no address yet (any-address, port 0). */
-  private static InetSocketAddress address(ByteBuffer in, int at) {
+  private static InetSocketAddress decodeAddress(ByteBuffer in, int at) {
     int family = Short.toUnsignedInt(in.getShort(at + OFF_ADDR_FAMILY));
     int port = Short.toUnsignedInt(in.getShort(at + OFF_ADDR_PORT));
     byte[] raw;
