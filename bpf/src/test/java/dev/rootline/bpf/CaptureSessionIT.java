@@ -2,6 +2,7 @@ package dev.rootline.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.io.BufferedReader;
@@ -257,6 +258,28 @@ class CaptureSessionIT {
       session.setPayloadBytes(256);
       assertThat(curl("/everyone")).isEqualTo("200");
       assertThat(drainUntil(session, e -> e.pid() == pid(server), all -> hasIngress(all, "GET /everyone"))).isNotEmpty();
+    }
+  }
+
+  @Test
+  void cgroupsModeCapturesOnlyProcessesInATargetCgroup() throws Exception {
+    Path unified = Path.of("/sys/fs/cgroup/unified");
+    assumeTrue(Files.exists(unified.resolve("cgroup.procs")), "cgroup v2 is not mounted at " + unified);
+    Path cgroup = Files.createDirectory(unified.resolve("rootline-bpf-it-" + ProcessHandle.current().pid()));
+    try {
+      Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(server.pid()));
+      try (CaptureSession session = CaptureSession.open(settings(TargetMode.CGROUPS))) {
+        session.addTargetCgroup(CaptureSession.cgroupId(cgroup));
+        assertThat(curl("/in-cgroup")).isEqualTo("200");
+        List<CaptureEvent> events = drainUntil(session, e -> true, all -> hasIngress(all, "GET /in-cgroup"));
+
+        assertThat(events).as("curl and everything else is outside the cgroup").allSatisfy(e -> assertThat(e.pid()).isEqualTo(pid(server)));
+        assertThat(events).anyMatch(e -> isData(e, CaptureEvent.Direction.EGRESS, "HTTP/1.1 200 OK"));
+      }
+    } finally {
+      // back to the root cgroup, then the (now empty) test cgroup can go
+      Files.writeString(unified.resolve("cgroup.procs"), Long.toString(server.pid()));
+      Files.delete(cgroup);
     }
   }
 
