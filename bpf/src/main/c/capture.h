@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The user-space capture API: a narrow interface over an opaque context, so the JNI
+ * file only marshals and the same library can be driven from a C test harness.
+ *
+ * Threading: capture__poll from one thread at a time; the setters and
+ * capture__counters may run concurrently with it (they are map syscalls or aligned
+ * stores into the mmap-ed .data map). capture__close must not race anything.
+ */
+#ifndef ROOTLINE_CAPTURE_H
+#define ROOTLINE_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture_event.h"
+
+struct capture;
+
+struct capture_opts {
+	uint32_t ring_bytes;    /* power of two, multiple of the page size */
+	uint32_t payload_bytes; /* 0..CAPTURE_MAX_PAYLOAD */
+	uint32_t target_mode;   /* enum capture_target_mode */
+	uint32_t self_pid;      /* excluded in ALL_BUT_SELF; 0 means getpid() */
+};
+
+struct capture_counters {
+	uint64_t emitted;   /* records written into the ring */
+	uint64_t dropped;   /* records lost because the ring was full */
+	uint64_t truncated; /* records whose payload is a prefix of what moved */
+};
+
+/*
+ * Loads and attaches the program. On failure returns NULL and writes a readable
+ * reason (what failed, what to do) into err.
+ */
+struct capture *capture__open(const struct capture_opts *opts, char *err, size_t err_len);
+
+/*
+ * Copies whole records, each 8-byte aligned, from the ring into buf until the ring is
+ * empty or the next record does not fit; a record that does not fit stays in the ring
+ * for the next call. Returns the bytes written (0 when nothing was pending), or
+ * -ENOSPC when buf cannot hold even one record.
+ */
+long capture__poll(struct capture *ctx, void *buf, size_t cap);
+
+int capture__set_target_mode(struct capture *ctx, uint32_t mode);
+int capture__set_payload_bytes(struct capture *ctx, uint32_t bytes);
+int capture__add_target_pid(struct capture *ctx, uint32_t pid);
+int capture__remove_target_pid(struct capture *ctx, uint32_t pid);
+int capture__add_target_cgroup(struct capture *ctx, uint64_t cgroup_id);
+int capture__remove_target_cgroup(struct capture *ctx, uint64_t cgroup_id);
+
+/* Sums the per-CPU counters. Returns 0 or -errno. */
+int capture__counters(struct capture *ctx, struct capture_counters *out);
+
+/* Detaches every program and frees maps, mappings and the context. NULL is a no-op. */
+void capture__close(struct capture *ctx);
+
+/* CLOCK_MONOTONIC now, in ns: the clock bpf_ktime_get_ns() reads. */
+int64_t capture__monotonic_ns(void);
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns, from the tightest of a few paired reads. */
+int64_t capture__realtime_offset_ns(void);
+
+#endif /* ROOTLINE_CAPTURE_H */

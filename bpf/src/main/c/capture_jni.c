@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+/*
+ * JNI glue for dev.rootline.bpf.NativeCapture: marshalling only. One call per batch
+ * (the records are copied into a direct ByteBuffer), never an upcall per event.
+ * Errors become a Java exception thrown here, at the boundary; nothing native unwinds.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jni.h>
+
+#include "capture.h"
+#include "dev_rootline_bpf_NativeCapture.h"
+
+static void throw_java(JNIEnv *env, const char *class_name, const char *message)
+{
+	jclass cls = (*env)->FindClass(env, class_name);
+
+	if (cls) /* else FindClass already left a NoClassDefFoundError pending */
+		(*env)->ThrowNew(env, cls, message);
+}
+
+static void throw_errno(JNIEnv *env, const char *what, int rc)
+{
+	char message[256];
+
+	snprintf(message, sizeof(message), "%s failed: %s", what, strerror(rc < 0 ? -rc : rc));
+	throw_java(env, rc == -EINVAL ? "java/lang/IllegalArgumentException" : "java/lang/IllegalStateException",
+		   message);
+}
+
+static struct capture *ctx_of(jlong handle)
+{
+	return (struct capture *)(intptr_t)handle;
+}
+
+JNIEXPORT jlong JNICALL Java_dev_rootline_bpf_NativeCapture_open(JNIEnv *env, jclass cls, jint ring_bytes,
+								  jint payload_bytes, jint target_mode, jint self_pid)
+{
+	char err[4096];
+	struct capture_opts opts = {
+		.ring_bytes = (uint32_t)ring_bytes,
+		.payload_bytes = (uint32_t)payload_bytes,
+		.target_mode = (uint32_t)target_mode,
+		.self_pid = (uint32_t)self_pid,
+	};
+	struct capture *ctx;
+
+	(void)cls;
+	if (ring_bytes <= 0 || payload_bytes < 0 || target_mode < 0 || self_pid < 0) {
+		throw_java(env, "java/lang/IllegalArgumentException", "negative capture option");
+		return 0;
+	}
+	ctx = capture__open(&opts, err, sizeof(err));
+	if (!ctx) {
+		throw_java(env, "dev/rootline/bpf/CaptureUnavailableException", err);
+		return 0;
+	}
+	return (jlong)(intptr_t)ctx;
+}
+
+JNIEXPORT jint JNICALL Java_dev_rootline_bpf_NativeCapture_poll(JNIEnv *env, jclass cls, jlong handle,
+								 jobject batch)
+{
+	void *buf = (*env)->GetDirectBufferAddress(env, batch);
+	jlong cap = (*env)->GetDirectBufferCapacity(env, batch);
+	long rc;
+
+	(void)cls;
+	if (!buf || cap < 0) {
+		throw_java(env, "java/lang/IllegalArgumentException", "poll needs a direct ByteBuffer");
+		return 0;
+	}
+	if (cap > INT32_MAX)
+		cap = INT32_MAX; /* the byte count goes back as a jint */
+	rc = capture__poll(ctx_of(handle), buf, (size_t)cap);
+	if (rc < 0) {
+		throw_errno(env, "draining the capture ring buffer", (int)rc);
+		return 0;
+	}
+	return (jint)rc;
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_setTargetMode(JNIEnv *env, jclass cls, jlong handle,
+									  jint mode)
+{
+	int rc = capture__set_target_mode(ctx_of(handle), (uint32_t)mode);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "setting the target mode", rc);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_setPayloadBytes(JNIEnv *env, jclass cls, jlong handle,
+									    jint bytes)
+{
+	int rc = capture__set_payload_bytes(ctx_of(handle), (uint32_t)bytes);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "setting the payload size", rc);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_addTargetPid(JNIEnv *env, jclass cls, jlong handle,
+									 jint pid)
+{
+	int rc = capture__add_target_pid(ctx_of(handle), (uint32_t)pid);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "adding a target pid (is the 16384-entry pid map full?)", rc);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_removeTargetPid(JNIEnv *env, jclass cls, jlong handle,
+									    jint pid)
+{
+	int rc = capture__remove_target_pid(ctx_of(handle), (uint32_t)pid);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "removing a target pid", rc);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_addTargetCgroup(JNIEnv *env, jclass cls, jlong handle,
+									    jlong cgroup_id)
+{
+	int rc = capture__add_target_cgroup(ctx_of(handle), (uint64_t)cgroup_id);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "adding a target cgroup (is the 4096-entry cgroup map full?)", rc);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_removeTargetCgroup(JNIEnv *env, jclass cls,
+									       jlong handle, jlong cgroup_id)
+{
+	int rc = capture__remove_target_cgroup(ctx_of(handle), (uint64_t)cgroup_id);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "removing a target cgroup", rc);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_counters(JNIEnv *env, jclass cls, jlong handle,
+								     jlongArray out)
+{
+	struct capture_counters c;
+	jlong values[3];
+	int rc;
+
+	(void)cls;
+	if (!out || (*env)->GetArrayLength(env, out) < 3) {
+		throw_java(env, "java/lang/IllegalArgumentException", "counters need a long[3]");
+		return;
+	}
+	rc = capture__counters(ctx_of(handle), &c);
+	if (rc) {
+		throw_errno(env, "reading the capture counters", rc);
+		return;
+	}
+	values[0] = (jlong)c.emitted;
+	values[1] = (jlong)c.dropped;
+	values[2] = (jlong)c.truncated;
+	(*env)->SetLongArrayRegion(env, out, 0, 3, values);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_close(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	capture__close(ctx_of(handle));
+}
+
+JNIEXPORT jlong JNICALL Java_dev_rootline_bpf_NativeCapture_monotonicNanos(JNIEnv *env, jclass cls)
+{
+	(void)env;
+	(void)cls;
+	return (jlong)capture__monotonic_ns();
+}
+
+JNIEXPORT jlong JNICALL Java_dev_rootline_bpf_NativeCapture_realtimeOffsetNanos(JNIEnv *env, jclass cls)
+{
+	(void)env;
+	(void)cls;
+	return (jlong)capture__realtime_offset_ns();
+}

@@ -1,0 +1,203 @@
+package dev.rootline.bpf;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * A loaded and attached capture program: the only way the rest of Rootline talks to the
+ * kernel.
+ *
+ * <p>Thread-safety: {@link #poll} is meant for one thread (concurrent calls are serialized);
+ * the setters and {@link #counters} may be called from any thread, also while a poll runs;
+ * {@link #close} waits for native calls in flight and makes every later call fail with
+ * {@link IllegalStateException} (close itself is idempotent).
+ */
+public final class CaptureSession implements AutoCloseable {
+
+  private final CaptureSettings settings;
+  private final EventDecoder decoder;
+  private final ByteBuffer batch;
+  /* Read side: any native call; write side: close. Keeps a freed handle from being used. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final long handle;
+  private boolean closed;
+  private volatile long decoded;
+
+  private CaptureSession(CaptureSettings settings, long handle, long epochOffsetNanos) {
+    this.settings = settings;
+    this.handle = handle;
+    this.decoder = new EventDecoder(epochOffsetNanos);
+    this.batch = ByteBuffer.allocateDirect(settings.pollBatchBytes()).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Loads the program, sizes the ring, applies the target mode and the targets of {@code
+   * settings}, and attaches every tracepoint.
+   *
+   * @throws CaptureUnavailableException when this host or process cannot run it (not root,
+   *     tracefs not mounted, no BTF, verifier refusal, library missing); the message says why
+   */
+  public static CaptureSession open(CaptureSettings settings) {
+    NativeCapture.load();
+    long handle =
+        NativeCapture.open(
+            settings.ringBufferBytes(),
+            settings.payloadBytes(),
+            settings.targetMode().code(),
+            (int) ProcessHandle.current().pid());
+    CaptureSession session = new CaptureSession(settings, handle, NativeCapture.realtimeOffsetNanos());
+    try {
+      for (int pid : settings.targetPids()) {
+        session.addTargetPid(pid);
+      }
+      for (String path : settings.targetCgroupPaths()) {
+        session.addTargetCgroup(cgroupId(Path.of(path)));
+      }
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+    return session;
+  }
+
+  /**
+   * The id the kernel reports for a cgroup v2 directory ({@code bpf_get_current_cgroup_id}):
+   * its inode number.
+   */
+  public static long cgroupId(Path cgroupDirectory) {
+    try {
+      return ((Number) Files.getAttribute(cgroupDirectory, "unix:ino")).longValue();
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException(
+          "cannot read the cgroup id of " + cgroupDirectory + ": " + e.getMessage(), e);
+    }
+  }
+
+  public CaptureSettings settings() {
+    return settings;
+  }
+
+  /** CLOCK_REALTIME - CLOCK_MONOTONIC measured at open; how kernel times became epoch times. */
+  public long epochOffsetNanos() {
+    return decoder.epochOffsetNanos();
+  }
+
+  /**
+   * Drains one batch (at most {@code poll-batch-bytes}) from the ring and hands each decoded
+   * event to {@code sink}, in ring order, on the calling thread. Returns at once when nothing
+   * is pending. The native lock is released before the sink runs, so a sink may call any
+   * method of this session, close included.
+   *
+   * @return how many events reached the sink
+   */
+  public int poll(Consumer<CaptureEvent> sink) {
+    synchronized (batch) {
+      int bytes;
+      lifecycle.readLock().lock();
+      try {
+        ensureOpen();
+        bytes = NativeCapture.poll(handle, batch);
+      } finally {
+        lifecycle.readLock().unlock();
+      }
+      if (bytes == 0) {
+        return 0;
+      }
+      int n = decoder.decode(batch, bytes, sink);
+      decoded += n; // single writer: serialized by the batch monitor
+      return n;
+    }
+  }
+
+  /** Adds a process (tgid) to the targets of mode {@link TargetMode#PIDS}. */
+  public void addTargetPid(int pid) {
+    requirePositive(pid, "pid");
+    withHandle(() -> NativeCapture.addTargetPid(handle, pid));
+  }
+
+  /** Removes a process; unknown pids are ignored. */
+  public void removeTargetPid(int pid) {
+    requirePositive(pid, "pid");
+    withHandle(() -> NativeCapture.removeTargetPid(handle, pid));
+  }
+
+  /** Adds a cgroup v2 id (see {@link #cgroupId}) to the targets of mode {@link TargetMode#CGROUPS}. */
+  public void addTargetCgroup(long cgroupId) {
+    requirePositive(cgroupId, "cgroup id");
+    withHandle(() -> NativeCapture.addTargetCgroup(handle, cgroupId));
+  }
+
+  /** Removes a cgroup id; unknown ids are ignored. */
+  public void removeTargetCgroup(long cgroupId) {
+    requirePositive(cgroupId, "cgroup id");
+    withHandle(() -> NativeCapture.removeTargetCgroup(handle, cgroupId));
+  }
+
+  /** Switches the target mode live; syscalls entered from now on follow the new mode. */
+  public void setTargetMode(TargetMode mode) {
+    if (mode == null) {
+      throw new IllegalArgumentException("target mode is required");
+    }
+    withHandle(() -> NativeCapture.setTargetMode(handle, mode.code()));
+  }
+
+  /**
+   * Changes the payload prefix size live, without reloading the program; syscalls that exit
+   * from now on copy at most {@code bytes}.
+   */
+  public void setPayloadBytes(int bytes) {
+    if (bytes < 0 || bytes > EventDecoder.MAX_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException(
+          "payload bytes must be within 0.." + EventDecoder.MAX_PAYLOAD_BYTES + ", was " + bytes);
+    }
+    withHandle(() -> NativeCapture.setPayloadBytes(handle, bytes));
+  }
+
+  /** A snapshot of the kernel counters (summed over CPUs) and of this session's decoding. */
+  public CaptureCounters counters() {
+    long[] kernel = new long[3];
+    withHandle(() -> NativeCapture.counters(handle, kernel));
+    return new CaptureCounters(kernel[0], kernel[1], kernel[2], decoded, decoder.malformed());
+  }
+
+  /** Detaches every tracepoint and frees the maps and the ring. Idempotent. */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        NativeCapture.close(handle);
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private void withHandle(Runnable nativeCall) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      nativeCall.run();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("capture session is closed");
+    }
+  }
+
+  private static void requirePositive(long value, String what) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(what + " must be positive, was " + value);
+    }
+  }
+}

@@ -1,0 +1,498 @@
+package dev.rootline.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real capture of real processes: a JDK HttpServer in its own JVM, curl and a python client
+ * as separate processes, the kernel program attached for real. Needs root (or CAP_BPF +
+ * CAP_PERFMON), tracefs and kernel BTF; without them the first open fails with the reason.
+ */
+class CaptureSessionIT {
+
+  /** Kernel and Java read CLOCK_REALTIME through different calls: allow that much skew. */
+  private static final long CLOCK_SLACK_NANOS = 2_000_000;
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private static Process server;
+  private static int serverPort;
+  private static Path tempDir;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    tempDir = Files.createTempDirectory("rootline-bpf-it");
+    Path classes = location(HttpTestServer.class);
+    server =
+        new ProcessBuilder(
+                javaBinary(), "-Dsun.net.httpserver.nodelay=true", "-cp", classes.toString(),
+                HttpTestServer.class.getName())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    assertThat(line).as("the test server announces its port").startsWith("PORT ");
+    serverPort = Integer.parseInt(line.substring(5).trim());
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      stop(server);
+    }
+    if (tempDir != null) {
+      try (var files = Files.walk(tempDir)) {
+        for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  @Test
+  void capturesTheServerSideOfAnHttpExchangeInPidsMode() throws Exception {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.PIDS))) {
+      session.addTargetPid(pid(server));
+      long windowStart = nowEpochNanos();
+      assertThat(curl("/hello?who=it")).isEqualTo("200");
+      List<CaptureEvent> events =
+          drainUntil(session, e -> true, all -> hasIngress(all, "GET /hello?who=it") && hasClose(all, fdOfIngress(all, "GET /hello?who=it")));
+      long windowEnd = nowEpochNanos();
+
+      assertThat(events).as("PIDS mode records the target only").allSatisfy(e -> assertThat(e.pid()).isEqualTo(pid(server)));
+      CaptureEvent request = only(events, e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /hello?who=it HTTP/1.1\r\n"));
+      int fd = request.fd();
+      int clientPort = request.remote().getPort();
+      assertThat(request.local()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
+      assertThat(request.remote().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(clientPort).isPositive().isNotEqualTo(serverPort);
+      assertThat(request.bytes()).isEqualTo(request.payload().length).isGreaterThan(20);
+      assertThat(request.truncated()).isFalse();
+      assertThat(request.comm()).as("the process's name, not the thread's").isEqualTo("java");
+      assertThat(request.tid()).isPositive();
+
+      CaptureEvent accept = only(events, e -> e.type() == CaptureEvent.Type.ACCEPT && e.fd() == fd);
+      assertThat(accept.bytes()).isEqualTo(fd);
+      assertThat(accept.direction()).isEqualTo(CaptureEvent.Direction.NONE);
+      assertThat(accept.local().getPort()).isEqualTo(serverPort);
+      assertThat(accept.remote().getPort()).isEqualTo(clientPort);
+
+      CaptureEvent response = first(events, e -> isData(e, CaptureEvent.Direction.EGRESS, "HTTP/1.1 200 OK\r\n"));
+      assertThat(response.fd()).isEqualTo(fd);
+      assertThat(response.local().getPort()).isEqualTo(serverPort);
+      assertThat(response.remote().getPort()).isEqualTo(clientPort);
+      assertThat(response.startEpochNanos()).isGreaterThanOrEqualTo(request.endEpochNanos());
+
+      CaptureEvent close = only(events, e -> e.type() == CaptureEvent.Type.CLOSE && e.fd() == fd);
+      assertThat(close.bytes()).isZero();
+      assertThat(close.startEpochNanos()).isGreaterThanOrEqualTo(response.endEpochNanos());
+
+      for (CaptureEvent e : events) {
+        assertThat(e.endEpochNanos()).as("end >= start: %s", e).isGreaterThanOrEqualTo(e.startEpochNanos());
+        assertThat(e.endEpochNanos()).isBetween(windowStart - CLOCK_SLACK_NANOS, windowEnd + CLOCK_SLACK_NANOS);
+        assertThat(e.endEpochNanos() - e.startEpochNanos()).isLessThan(windowEnd - windowStart + CLOCK_SLACK_NANOS);
+      }
+      CaptureCounters counters = session.counters();
+      assertThat(counters.dropped()).isZero();
+      assertThat(counters.malformed()).isZero();
+      assertThat(counters.decoded()).isEqualTo(events.size());
+      assertThat(counters.emitted()).isGreaterThanOrEqualTo(counters.decoded());
+    }
+  }
+
+  @Test
+  void capturesTheClientSideWithConnectInAllButSelfMode() throws Exception {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.ALL_BUT_SELF))) {
+      long windowStart = nowEpochNanos();
+      Process curl = start("curl", "-s", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", url("/from-curl"));
+      int curlPid = pid(curl);
+      assertThat(finish(curl)).isEqualTo("200");
+      long windowEnd = nowEpochNanos();
+      List<CaptureEvent> events = drainUntil(session, e -> e.pid() == curlPid, all -> hasIngress(all, "HTTP/1.1 200") && all.stream().anyMatch(e -> e.type() == CaptureEvent.Type.CLOSE));
+
+      CaptureEvent connect = only(events, e -> e.type() == CaptureEvent.Type.CONNECT);
+      // curl connects non-blocking: 0 or -EINPROGRESS, the peer known either way
+      assertThat(connect.bytes()).isIn(0L, -115L);
+      assertThat(connect.remote()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort));
+      assertThat(connect.comm()).isEqualTo("curl");
+      assertThat(connect.startEpochNanos()).isBetween(windowStart - CLOCK_SLACK_NANOS, windowEnd + CLOCK_SLACK_NANOS);
+      int fd = connect.fd();
+
+      CaptureEvent request = only(events, e -> isData(e, CaptureEvent.Direction.EGRESS, "GET /from-curl HTTP/1.1\r\n"));
+      assertThat(request.fd()).isEqualTo(fd);
+      assertThat(request.remote().getPort()).isEqualTo(serverPort);
+      int clientPort = request.local().getPort();
+      assertThat(clientPort).isPositive().isNotEqualTo(serverPort);
+      assertThat(connect.local() == null || connect.local().getPort() == clientPort).isTrue();
+
+      CaptureEvent response = first(events, e -> isData(e, CaptureEvent.Direction.INGRESS, "HTTP/1.1 200 OK\r\n"));
+      assertThat(response.fd()).isEqualTo(fd);
+      assertThat(response.local().getPort()).isEqualTo(clientPort);
+      assertThat(events).filteredOn(e -> e.direction() == CaptureEvent.Direction.INGRESS)
+          .anyMatch(e -> new String(e.payload(), StandardCharsets.ISO_8859_1).contains("hello /from-curl"));
+      assertThat(events).anyMatch(e -> e.type() == CaptureEvent.Type.CLOSE && e.fd() == fd);
+
+      for (CaptureEvent e : events) {
+        assertThat(e.endEpochNanos()).isGreaterThanOrEqualTo(e.startEpochNanos());
+        assertThat(e.startEpochNanos()).isGreaterThanOrEqualTo(windowStart - CLOCK_SLACK_NANOS);
+        assertThat(e.endEpochNanos()).isLessThanOrEqualTo(windowEnd + CLOCK_SLACK_NANOS);
+      }
+    }
+  }
+
+  @Test
+  void theCapturingProcessNeverCapturesItselfInAllButSelfMode() throws Exception {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.ALL_BUT_SELF))) {
+      int self = (int) ProcessHandle.current().pid();
+      int port = exchangeFromThisJvm("GET /self HTTP/1.1\r\nHost: it\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      List<CaptureEvent> fromServer = drainUntil(session, e -> e.pid() == pid(server) || e.pid() == self, all -> hasIngress(all, "GET /self"));
+
+      assertThat(fromServer).noneMatch(e -> e.pid() == self);
+      assertThat(only(fromServer, e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /self")).remote().getPort()).isEqualTo(port);
+    }
+  }
+
+  @Test
+  void vectoredSendAndReceiveAreGatheredAcrossIovecs() throws Exception {
+    Path client = tempDir.resolve("vectored_client.py");
+    Files.writeString(client, VECTORED_CLIENT);
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.ALL_BUT_SELF))) {
+      Process python = start(python3(), client.toString(), Integer.toString(serverPort));
+      int pythonPid = pid(python);
+      assertThat(finish(python)).isEqualTo("ok");
+      List<CaptureEvent> events = drainUntil(session, e -> e.pid() == pythonPid, all -> all.stream().filter(e -> e.type() == CaptureEvent.Type.CLOSE).count() >= 2);
+
+      // sendmsg with three iovecs and writev with two: each request arrives whole
+      CaptureEvent sendmsg = only(events, e -> isData(e, CaptureEvent.Direction.EGRESS, "GET /sendmsg HTTP/1.1\r\nHost: it\r\nConnection: close\r\n\r\n"));
+      assertThat(sendmsg.bytes()).isEqualTo(sendmsg.payload().length);
+      CaptureEvent writev = only(events, e -> isData(e, CaptureEvent.Direction.EGRESS, "GET /writev HTTP/1.1\r\nHost: it\r\nConnection: close\r\n\r\n"));
+      assertThat(writev.bytes()).isEqualTo(writev.payload().length);
+      // recvmsg into 7 + 4096 bytes and readv into 7 + 4096: the response reads as one
+      assertThat(events).filteredOn(e -> isData(e, CaptureEvent.Direction.INGRESS, "HTTP/1.1 200 OK\r\n")).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(events).filteredOn(e -> e.type() == CaptureEvent.Type.CONNECT).hasSize(2).allSatisfy(e -> assertThat(e.bytes()).isZero());
+      assertThat(events).filteredOn(e -> e.direction() == CaptureEvent.Direction.INGRESS).extracting(e -> new String(e.payload(), StandardCharsets.ISO_8859_1))
+          .anyMatch(s -> s.contains("hello /sendmsg"))
+          .anyMatch(s -> s.contains("hello /writev"));
+    }
+  }
+
+  @Test
+  void randomBytesToACapturedPortDoNotBreakTheSession() throws Exception {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.PIDS))) {
+      session.addTargetPid(pid(server));
+      byte[] junk = new byte[64 * 1024];
+      new Random(42).nextBytes(junk);
+      junk[0] = 'X'; // never a valid method, whatever the seed
+      int junkPort = exchangeFromThisJvm(junk);
+
+      List<CaptureEvent> junkEvents = drainUntil(session, e -> true, all -> all.stream().anyMatch(e -> e.type() == CaptureEvent.Type.CLOSE && e.fd() == fdOfPeer(all, junkPort)));
+      CaptureEvent firstRead = first(junkEvents, e -> e.direction() == CaptureEvent.Direction.INGRESS && e.remote().getPort() == junkPort && e.bytes() > 0);
+      assertThat(firstRead.payload()).hasSize(256).isEqualTo(Arrays.copyOf(junk, 256));
+      assertThat(firstRead.truncated()).isTrue();
+
+      // the session still captures a well-formed exchange afterwards
+      assertThat(curl("/after-junk")).isEqualTo("200");
+      List<CaptureEvent> after = drainUntil(session, e -> true, all -> hasIngress(all, "GET /after-junk"));
+      assertThat(after).anyMatch(e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /after-junk HTTP/1.1"));
+
+      CaptureCounters counters = session.counters();
+      assertThat(counters.truncated()).isPositive();
+      assertThat(counters.dropped()).isZero();
+      assertThat(counters.malformed()).isZero();
+      assertThat(counters.decoded()).isEqualTo(junkEvents.size() + after.size());
+    }
+  }
+
+  @Test
+  void payloadSizeAndTargetsChangeLiveWithoutRestart() throws Exception {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.PIDS))) {
+      session.addTargetPid(pid(server));
+      session.setPayloadBytes(16);
+      assertThat(curl("/sixteen")).isEqualTo("200");
+      List<CaptureEvent> small = drainUntil(session, e -> true, all -> hasIngress(all, "GET /sixteen"));
+      CaptureEvent request = only(small, e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /sixteen"));
+      assertThat(new String(request.payload(), StandardCharsets.US_ASCII)).isEqualTo("GET /sixteen HTT");
+      assertThat(request.truncated()).isTrue();
+      assertThat(request.bytes()).isGreaterThan(16);
+
+      session.setPayloadBytes(0);
+      assertThat(curl("/nothing")).isEqualTo("200");
+      List<CaptureEvent> none = drainUntil(session, e -> true, all -> all.stream().anyMatch(e -> e.direction() == CaptureEvent.Direction.INGRESS && e.bytes() > 0));
+      assertThat(none).filteredOn(e -> e.type() == CaptureEvent.Type.DATA && e.bytes() > 0).isNotEmpty().allSatisfy(e -> {
+        assertThat(e.payload()).isEmpty();
+        assertThat(e.truncated()).isTrue();
+      });
+
+      session.removeTargetPid(pid(server));
+      drain(session); // anything still in flight from before the removal
+      assertThat(curl("/untargeted")).isEqualTo("200");
+      Thread.sleep(200);
+      assertThat(drain(session)).isEmpty();
+
+      session.setTargetMode(TargetMode.ALL_BUT_SELF);
+      session.setPayloadBytes(256);
+      assertThat(curl("/everyone")).isEqualTo("200");
+      assertThat(drainUntil(session, e -> e.pid() == pid(server), all -> hasIngress(all, "GET /everyone"))).isNotEmpty();
+    }
+  }
+
+  @Test
+  void cgroupsModeCapturesOnlyProcessesInATargetCgroup() throws Exception {
+    Path unified = Path.of("/sys/fs/cgroup/unified");
+    assumeTrue(Files.exists(unified.resolve("cgroup.procs")), "cgroup v2 is not mounted at " + unified);
+    Path cgroup = Files.createDirectory(unified.resolve("rootline-bpf-it-" + ProcessHandle.current().pid()));
+    try {
+      Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(server.pid()));
+      try (CaptureSession session = CaptureSession.open(settings(TargetMode.CGROUPS))) {
+        session.addTargetCgroup(CaptureSession.cgroupId(cgroup));
+        assertThat(curl("/in-cgroup")).isEqualTo("200");
+        List<CaptureEvent> events = drainUntil(session, e -> true, all -> hasIngress(all, "GET /in-cgroup"));
+
+        assertThat(events).as("curl and everything else is outside the cgroup").allSatisfy(e -> assertThat(e.pid()).isEqualTo(pid(server)));
+        assertThat(events).anyMatch(e -> isData(e, CaptureEvent.Direction.EGRESS, "HTTP/1.1 200 OK"));
+      }
+    } finally {
+      // back to the root cgroup, then the (now empty) test cgroup can go
+      Files.writeString(unified.resolve("cgroup.procs"), Long.toString(server.pid()));
+      Files.delete(cgroup);
+    }
+  }
+
+  @Test
+  void closeIsIdempotentAndLaterCallsFailClearly() {
+    CaptureSession session = CaptureSession.open(settings(TargetMode.PIDS));
+    session.close();
+    session.close();
+
+    assertThatThrownBy(() -> session.poll(e -> {})).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> session.addTargetPid(1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(session::counters).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void anUnprivilegedProcessGetsAReadableReason() throws Exception {
+    // only our own classes: nobody cannot read the Maven repository under /root
+    String classpath = location(CaptureSession.class) + ":" + location(OpenAndReport.class);
+    Process probe = start("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        javaBinary(), "-Djava.io.tmpdir=/tmp", "-cp", classpath, OpenAndReport.class.getName());
+    String reported = finish(probe);
+
+    assertThat(reported).startsWith("CaptureUnavailableException: ").contains("not running as root");
+  }
+
+  /** Run as nobody by {@link #anUnprivilegedProcessGetsAReadableReason}: prints what open threw. */
+  public static final class OpenAndReport {
+    public static void main(String[] args) {
+      try {
+        NativeCapture.load();
+        NativeCapture.close(NativeCapture.open(1 << 20, 256, TargetMode.ALL_BUT_SELF.code(), 0));
+        System.out.println("opened");
+      } catch (CaptureUnavailableException e) {
+        System.out.println("CaptureUnavailableException: " + e.getMessage());
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  private static final String VECTORED_CLIENT =
+      """
+      import os, signal, socket, sys
+      signal.alarm(10)  # blocking sockets (readv needs one): never hang the test
+      port = int(sys.argv[1])
+
+      def request(path):
+          return b"GET " + path + b" HTTP/1.1\\r\\nHost: it\\r\\nConnection: close\\r\\n\\r\\n"
+
+      s = socket.create_connection(("127.0.0.1", port))
+      r = request(b"/sendmsg")
+      s.sendmsg([r[:7], r[7:20], r[20:]])
+      head, rest = bytearray(7), bytearray(4096)
+      n = s.recvmsg_into([head, rest])[0]
+      while s.recv(4096):
+          pass
+      s.close()
+      assert bytes(head) == b"HTTP/1.", head
+
+      s = socket.create_connection(("127.0.0.1", port))
+      r = request(b"/writev")
+      os.writev(s.fileno(), [r[:9], r[9:]])
+      head, rest = bytearray(7), bytearray(4096)
+      n = os.readv(s.fileno(), [head, rest])
+      while s.recv(4096):
+          pass
+      s.close()
+      assert bytes(head) == b"HTTP/1.", head
+      print("ok")
+      """;
+
+  private static CaptureSettings settings(TargetMode mode) {
+    return CaptureSettings.create(ConfigFactory.load()).withTargetMode(mode);
+  }
+
+  /** Polls every 10 ms, keeping events that pass {@code keep}, until {@code done} holds. */
+  private static List<CaptureEvent> drainUntil(CaptureSession session, Predicate<CaptureEvent> keep, Predicate<List<CaptureEvent>> done) throws InterruptedException {
+    List<CaptureEvent> kept = new ArrayList<>();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!done.test(kept)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected events did not arrive within " + WAIT + "; got " + describe(kept));
+      }
+      if (session.poll(e -> { if (keep.test(e)) kept.add(e); }) == 0) {
+        Thread.sleep(10);
+      }
+    }
+    // one more drain: what the same syscalls produced right after
+    Thread.sleep(50);
+    while (session.poll(e -> { if (keep.test(e)) kept.add(e); }) > 0) {
+      // keep draining
+    }
+    return kept;
+  }
+
+  private static List<CaptureEvent> drain(CaptureSession session) {
+    List<CaptureEvent> events = new ArrayList<>();
+    while (session.poll(events::add) > 0) {
+      // until empty
+    }
+    return events;
+  }
+
+  private static boolean isData(CaptureEvent e, CaptureEvent.Direction direction, String prefix) {
+    return e.type() == CaptureEvent.Type.DATA
+        && e.direction() == direction
+        && new String(e.payload(), StandardCharsets.ISO_8859_1).startsWith(prefix);
+  }
+
+  private static boolean hasIngress(List<CaptureEvent> events, String prefix) {
+    return events.stream().anyMatch(e -> isData(e, CaptureEvent.Direction.INGRESS, prefix));
+  }
+
+  private static boolean hasClose(List<CaptureEvent> events, int fd) {
+    return events.stream().anyMatch(e -> e.type() == CaptureEvent.Type.CLOSE && e.fd() == fd);
+  }
+
+  private static int fdOfIngress(List<CaptureEvent> events, String prefix) {
+    return events.stream().filter(e -> isData(e, CaptureEvent.Direction.INGRESS, prefix)).mapToInt(CaptureEvent::fd).findFirst().orElse(-1);
+  }
+
+  private static int fdOfPeer(List<CaptureEvent> events, int remotePort) {
+    return events.stream().filter(e -> e.type() == CaptureEvent.Type.DATA && e.remote() != null && e.remote().getPort() == remotePort).mapToInt(CaptureEvent::fd).findFirst().orElse(-1);
+  }
+
+  private static CaptureEvent only(List<CaptureEvent> events, Predicate<CaptureEvent> which) {
+    List<CaptureEvent> matching = events.stream().filter(which).toList();
+    assertThat(matching).as("exactly one matching event among %s", describe(events)).hasSize(1);
+    return matching.get(0);
+  }
+
+  private static CaptureEvent first(List<CaptureEvent> events, Predicate<CaptureEvent> which) {
+    return events.stream().filter(which).findFirst().orElseThrow(() -> new AssertionError("no matching event among " + describe(events)));
+  }
+
+  private static String describe(List<CaptureEvent> events) {
+    StringBuilder sb = new StringBuilder();
+    for (CaptureEvent e : events) {
+      String payload = new String(e.payload(), 0, Math.min(24, e.payload().length), StandardCharsets.ISO_8859_1).replace("\r\n", "\\r\\n");
+      sb.append(String.format("%n  %s %s pid=%d fd=%d bytes=%d %s->%s '%s'", e.type(), e.direction(), e.pid(), e.fd(), e.bytes(), e.local(), e.remote(), payload));
+    }
+    return sb.toString();
+  }
+
+  /** Sends {@code bytes} to the test server from this JVM, reads until the server closes. */
+  private static int exchangeFromThisJvm(byte[] bytes) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
+      socket.setSoTimeout((int) WAIT.toMillis());
+      OutputStream out = socket.getOutputStream();
+      try {
+        out.write(bytes);
+        out.flush();
+        socket.shutdownOutput();
+        socket.getInputStream().readAllBytes();
+      } catch (IOException resetByServer) {
+        // the server may reset a connection that sent garbage: that is its right
+      }
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String curl(String path) throws Exception {
+    return finish(start("curl", "-s", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", url(path)));
+  }
+
+  private static String url(String path) {
+    return "http://127.0.0.1:" + serverPort + path;
+  }
+
+  private static Process start(String... command) throws IOException {
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  /** Waits for a child, returns its trimmed output; kills it by pid if it overstays. */
+  private static String finish(Process process) throws Exception {
+    try {
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!process.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("process " + process.pid() + " did not finish: " + process.info());
+      }
+      return out;
+    } finally {
+      stop(process);
+    }
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static int pid(Process process) {
+    return (int) process.pid();
+  }
+
+  private static long nowEpochNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String python3() {
+    return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+  }
+
+  private static Path location(Class<?> type) throws URISyntaxException {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+}
