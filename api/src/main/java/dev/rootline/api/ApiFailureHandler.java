@@ -1,6 +1,7 @@
 package dev.rootline.api;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -62,6 +63,9 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
       // Too late for a clean answer: cut the connection rather than send a half response.
       ctx.request().connection().close();
       return;
+    }
+    if (problem.status() == 405) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "GET"); // every route of the API is a GET
     }
     JsonResponse.send(ctx, problem.status(), problem.toJson());
   }

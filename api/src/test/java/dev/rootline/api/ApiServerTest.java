@@ -347,6 +347,7 @@ class ApiServerTest {
               .await(5, SECONDS);
       assertThat(response.statusCode()).as(method.name()).isEqualTo(405);
       assertThat(response.bodyAsJsonObject().getString("error")).isEqualTo("method not allowed");
+      assertThat(response.getHeader("Allow")).as("Allow header").isEqualTo("GET");
     }
   }
 
