@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +47,17 @@ public final class ApiServer {
       TraceQueries traces,
       StatsSource stats,
       RetainedTraceFeed feed) {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(traces, "traces");
+    Objects.requireNonNull(stats, "stats");
+    Objects.requireNonNull(feed, "feed");
     ApiMetrics metrics = new ApiMetrics();
     LiveTraceStream stream = new LiveTraceStream(vertx, settings, metrics);
     AutoCloseable subscription;
     try {
-      subscription = feed.subscribe(stream::publish);
+      subscription =
+          Objects.requireNonNull(feed.subscribe(stream::publish), "feed.subscribe returned null");
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -59,7 +66,8 @@ public final class ApiServer {
             .setHost(settings.host())
             .setPort(settings.port())
             .setMaxWebSocketFrameSize(MAX_INBOUND_WEBSOCKET_BYTES)
-            .setMaxWebSocketMessageSize(MAX_INBOUND_WEBSOCKET_BYTES);
+            .setMaxWebSocketMessageSize(MAX_INBOUND_WEBSOCKET_BYTES)
+            .setWebSocketClosingTimeout(settings.streamClosingTimeoutSeconds());
     HttpServer server =
         vertx
             .createHttpServer(options)
@@ -91,11 +99,10 @@ public final class ApiServer {
     return metrics;
   }
 
-  /** Unsubscribes from the feed, closes the WebSockets (1001) and stops listening. */
+  /** Unsubscribes from the feed, closes the WebSockets (1001), then stops listening. */
   public Future<Void> close() {
     closeQuietly(feedSubscription);
-    stream.close();
-    return server.close();
+    return stream.close().transform(streamsClosed -> server.close());
   }
 
   private static void closeQuietly(AutoCloseable subscription) {

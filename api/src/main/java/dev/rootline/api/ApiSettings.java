@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param storeTimeout how long a request waits for the trace store before answering 503
  * @param streamMaxConnections concurrent {@code /api/v1/stream} WebSockets; more get 503
  * @param streamMaxQueuedMessages messages buffered per WebSocket before the oldest are dropped
+ * @param streamClosingTimeout how long a closing WebSocket waits for the client's close frame
  */
 public record ApiSettings(
     String host,
@@ -24,7 +25,8 @@ public record ApiSettings(
     int maxLimit,
     Duration storeTimeout,
     int streamMaxConnections,
-    int streamMaxQueuedMessages) {
+    int streamMaxQueuedMessages,
+    Duration streamClosingTimeout) {
 
   public ApiSettings {
     require(host != null && !host.isBlank(), "host", "must not be empty");
@@ -49,6 +51,10 @@ public record ApiSettings(
         streamMaxQueuedMessages >= 1,
         "stream.max-queued-messages",
         "must be >= 1, got " + streamMaxQueuedMessages);
+    require(
+        streamClosingTimeout != null && streamClosingTimeout.toSeconds() >= 1,
+        "stream.closing-timeout",
+        "must be at least 1s (Vert.x counts it in whole seconds), got " + streamClosingTimeout);
   }
 
   /** Reads {@code rootline.api} from a config that includes this module's reference.conf. */
@@ -61,18 +67,12 @@ public record ApiSettings(
         api.getInt("max-limit"),
         api.getDuration("store-timeout"),
         api.getInt("stream.max-connections"),
-        api.getInt("stream.max-queued-messages"));
+        api.getInt("stream.max-queued-messages"),
+        api.getDuration("stream.closing-timeout"));
   }
 
-  public ApiSettings withPort(int newPort) {
-    return new ApiSettings(
-        host,
-        newPort,
-        defaultLimit,
-        maxLimit,
-        storeTimeout,
-        streamMaxConnections,
-        streamMaxQueuedMessages);
+  int streamClosingTimeoutSeconds() {
+    return (int) Math.min(Integer.MAX_VALUE, streamClosingTimeout.toSeconds());
   }
 
   private static void require(boolean ok, String key, String why) {

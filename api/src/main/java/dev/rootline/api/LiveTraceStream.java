@@ -2,10 +2,12 @@ package dev.rootline.api;
 
 import dev.rootline.persistence.TraceSummary;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,15 +121,21 @@ final class LiveTraceStream {
     }
   }
 
-  /** Stops accepting and closes every open socket with 1001 (going away). */
-  void close() {
+  /**
+   * Stops accepting and closes every open socket with 1001 (going away); completes when all
+   * closing handshakes are done. Closing them before the HTTP server avoids a second close frame
+   * from the server's own shutdown, which left it waiting for an answer that never came.
+   */
+  Future<Void> close() {
     closed = true;
+    List<Future<Void>> closing = new ArrayList<>();
     for (StreamConnection connection : connections) {
       if (connections.remove(connection)) {
         releaseSlot();
-        connection.close(GOING_AWAY, "server shutting down");
+        closing.add(connection.close(GOING_AWAY, "server shutting down"));
       }
     }
+    return Future.join(closing).<Void>mapEmpty().otherwiseEmpty();
   }
 
   private boolean takeSlot() {

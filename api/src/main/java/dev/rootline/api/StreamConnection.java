@@ -1,6 +1,8 @@
 package dev.rootline.api;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -65,9 +67,12 @@ final class StreamConnection {
     }
   }
 
-  void close(short code, String reason) {
+  /** Completes when the closing handshake is done, or the server's closing timeout passed. */
+  Future<Void> close(short code, String reason) {
     closed();
-    context.runOnContext(v -> socket.close(code, reason));
+    Promise<Void> closedSocket = Promise.promise();
+    context.runOnContext(v -> socket.close(code, reason).onComplete(closedSocket));
+    return closedSocket.future();
   }
 
   // On the event loop. Stops while the socket's write queue is full and resumes from its drain

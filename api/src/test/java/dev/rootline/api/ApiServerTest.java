@@ -424,6 +424,17 @@ class ApiServerTest {
   }
 
   @Test
+  void closingTheServerClosesStreamsAsGoingAway() throws Exception {
+    CompletableFuture<Short> closeCode = new CompletableFuture<>();
+    ClientWebSocket socket = webSockets.webSocket();
+    socket.closeHandler(v -> closeCode.complete(socket.closeStatusCode()));
+    socket.connect(server.port(), "127.0.0.1", "/api/v1/stream").await(5, SECONDS);
+    server.close().await(5, SECONDS);
+    assertThat(closeCode.get(5, SECONDS)).isEqualTo((short) 1001);
+    assertThat(feed.listeners).isEmpty();
+  }
+
+  @Test
   void slowClientLosesOldestMessagesAndIsToldHowMany(VertxTestContext test) throws Exception {
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     ClientWebSocket socket = webSockets.webSocket();

@@ -16,7 +16,8 @@ class ApiSettingsTest {
   void defaultsComeFromReferenceConf() {
     ApiSettings defaults = settings("");
     assertThat(defaults)
-        .isEqualTo(new ApiSettings("127.0.0.1", 8080, 50, 1000, Duration.ofSeconds(5), 100, 256));
+        .isEqualTo(new ApiSettings(
+            "127.0.0.1", 8080, 50, 1000, Duration.ofSeconds(5), 100, 256, Duration.ofSeconds(2)));
   }
 
   @Test
@@ -24,8 +25,10 @@ class ApiSettingsTest {
     assertThat(
             settings(
                 "host = \"0.0.0.0\", port = 0, default-limit = 20, max-limit = 200,"
-                    + " store-timeout = 750ms, stream { max-connections = 3, max-queued-messages = 9 }"))
-        .isEqualTo(new ApiSettings("0.0.0.0", 0, 20, 200, Duration.ofMillis(750), 3, 9));
+                    + " store-timeout = 750ms,"
+                    + " stream { max-connections = 3, max-queued-messages = 9, closing-timeout = 7s }"))
+        .isEqualTo(
+            new ApiSettings("0.0.0.0", 0, 20, 200, Duration.ofMillis(750), 3, 9, Duration.ofSeconds(7)));
   }
 
   @ParameterizedTest
@@ -41,6 +44,7 @@ class ApiSettingsTest {
         "stream.max-connections = -1    | rootline.api.stream.max-connections",
         "stream.max-queued-messages = 0 | rootline.api.stream.max-queued-messages",
         "host = \"\"                    | rootline.api.host",
+        "stream.closing-timeout = 500ms | rootline.api.stream.closing-timeout",
       })
   void refusesValuesThatCannotWork(String override, String key) {
     assertThatThrownBy(() -> settings(override))
