@@ -1,0 +1,56 @@
+package dev.rootline.api;
+
+import dev.rootline.persistence.TraceQueries;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The one place that maps URLs to handlers. Each route is validation first, then the action; all
+ * failures, and every path or method no route takes, end in {@link ApiFailureHandler}'s JSON.
+ */
+final class ApiRouter {
+
+  private ApiRouter() {}
+
+  static Router create(
+      Vertx vertx,
+      ApiSettings settings,
+      TraceQueries traces,
+      StatsSource stats,
+      LiveTraceStream stream,
+      ApiMetrics metrics) {
+    TraceHandlers traceHandlers =
+        new TraceHandlers(traces, new StoreCalls(vertx, settings.storeTimeout()));
+    ApiFailureHandler failures = new ApiFailureHandler(metrics);
+
+    Router v1 = Router.router(vertx);
+    v1.get("/health").handler(ApiRouter::health);
+    v1.get("/stats").handler(ctx -> JsonResponse.ok(ctx, new JsonObject(stats.snapshot())));
+    v1.get("/traces").handler(RequestValidation.traceFilter(settings)).handler(traceHandlers::list);
+    v1.get("/traces/:traceId").handler(RequestValidation.traceId()).handler(traceHandlers::get);
+    v1.get("/stream").handler(stream::open);
+    v1.route().failureHandler(failures);
+
+    Router root = Router.router(vertx);
+    root.route().handler(ctx -> countRequest(ctx, metrics));
+    root.route("/api/v1/*").subRouter(v1);
+    root.route().failureHandler(failures);
+    // Unmatched paths and methods: Vert.x Web reports them by status; answer them in JSON too.
+    root.errorHandler(400, failures.forStatus(400));
+    root.errorHandler(404, failures.forStatus(404));
+    root.errorHandler(405, failures.forStatus(405));
+    root.errorHandler(500, failures.forStatus(500));
+    return root;
+  }
+
+  private static void health(RoutingContext ctx) {
+    JsonResponse.ok(ctx, new JsonObject().put("status", "ok"));
+  }
+
+  private static void countRequest(RoutingContext ctx, ApiMetrics metrics) {
+    metrics.requests.incrementAndGet();
+    ctx.next();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.rootline.api;
+
+import dev.rootline.persistence.TraceQueries;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Rootline web API: REST under {@code /api/v1} and the live WebSocket stream. It reads traces
+ * through {@link TraceQueries}, numbers through {@link StatsSource} and live retained traces
+ * through {@link RetainedTraceFeed}, so it knows nothing of actors or Cassandra.
+ */
+public final class ApiServer {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+  /** Clients only open the stream; a larger frame from them is a mistake or an attack. */
+  private static final int MAX_INBOUND_WEBSOCKET_BYTES = 4096;
+
+  private final HttpServer server;
+  private final LiveTraceStream stream;
+  private final AutoCloseable feedSubscription;
+  private final ApiMetrics metrics;
+
+  private ApiServer(
+      HttpServer server,
+      LiveTraceStream stream,
+      AutoCloseable feedSubscription,
+      ApiMetrics metrics) {
+    this.server = server;
+    this.stream = stream;
+    this.feedSubscription = feedSubscription;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Subscribes to the feed (once for all WebSockets), binds {@code settings.host():port()} and
+   * completes when the server accepts connections; fails if the port cannot be bound.
+   */
+  public static Future<ApiServer> start(
+      Vertx vertx,
+      ApiSettings settings,
+      TraceQueries traces,
+      StatsSource stats,
+      RetainedTraceFeed feed) {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(traces, "traces");
+    Objects.requireNonNull(stats, "stats");
+    Objects.requireNonNull(feed, "feed");
+    ApiMetrics metrics = new ApiMetrics();
+    LiveTraceStream stream = new LiveTraceStream(vertx, settings, metrics);
+    AutoCloseable subscription;
+    try {
+      subscription =
+          Objects.requireNonNull(feed.subscribe(stream::publish), "feed.subscribe returned null");
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(settings.host())
+            .setPort(settings.port())
+            .setMaxWebSocketFrameSize(MAX_INBOUND_WEBSOCKET_BYTES)
+            .setMaxWebSocketMessageSize(MAX_INBOUND_WEBSOCKET_BYTES)
+            .setWebSocketClosingTimeout(settings.streamClosingTimeoutSeconds());
+    HttpServer server =
+        vertx
+            .createHttpServer(options)
+            .requestHandler(ApiRouter.create(vertx, settings, traces, stats, stream, metrics))
+            .invalidRequestHandler(new InvalidHttpRequest(metrics))
+            .exceptionHandler(e -> log.debug("HTTP connection error", e));
+    return server
+        .listen()
+        .map(
+            bound -> {
+              log.info("Rootline API listening on {}:{}", settings.host(), bound.actualPort());
+              return new ApiServer(bound, stream, subscription, metrics);
+            })
+        .recover(
+            failed -> {
+              stream.close();
+              closeQuietly(subscription);
+              return Future.failedFuture(failed);
+            });
+  }
+
+  /** The bound port: the configured one, or the one picked when configured as 0. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Request, error and stream counters, for the node to include in its stats. */
+  public ApiMetrics metrics() {
+    return metrics;
+  }
+
+  /** Unsubscribes from the feed, closes the WebSockets (1001), then stops listening. */
+  public Future<Void> close() {
+    closeQuietly(feedSubscription);
+    return stream.close().transform(streamsClosed -> server.close());
+  }
+
+  private static void closeQuietly(AutoCloseable subscription) {
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      log.warn("closing the retained-trace feed subscription failed", e);
+    }
+  }
+}
