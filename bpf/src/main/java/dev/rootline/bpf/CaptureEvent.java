@@ -44,7 +44,7 @@ public record CaptureEvent(
     CONNECT,
     /** An accept()/accept4() returned this fd (server side of a connection). */
     ACCEPT,
-    /** Bytes moved through read/write/send*/recv*/readv/writev. */
+    /** Bytes moved through read, write, send(to|msg), recv(from|msg), readv or writev. */
     DATA,
     /** close() on a socket fd. */
     CLOSE
