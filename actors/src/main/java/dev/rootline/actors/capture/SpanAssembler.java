@@ -3,6 +3,7 @@ package dev.rootline.actors.capture;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.persistence.Span;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,6 +47,7 @@ public final class SpanAssembler {
   private final long graceNanos;
   private final long settleNanos;
   private final long scanPeriodNanos;
+  private final long lingerNanos;
 
   private final ConnectionTable table;
   /** Identified connections by "local|remote", one map per role, for local stitching. */
@@ -58,6 +60,8 @@ public final class SpanAssembler {
       new PriorityQueue<>(Comparator.comparingLong(x -> x.link.graceDeadlineNanos()));
   /** Finished exchanges whose trace id is not known yet. */
   private final List<Finished> unresolved = new ArrayList<>();
+  /** Closed connections still in the stitching index, oldest first. */
+  private final ArrayDeque<Lingering> lingering = new ArrayDeque<>();
   private final Observer observer = new Observer();
 
   private long clockNanos = Long.MIN_VALUE;
@@ -92,6 +96,7 @@ public final class SpanAssembler {
     this.idleTimeoutNanos = settings.connectionIdleTimeout().toNanos();
     this.graceNanos = settings.stitchGrace().toNanos();
     this.settleNanos = settings.openMessageSettle().toNanos();
+    this.lingerNanos = Math.max(2 * graceNanos, 1_000_000_000L);
     this.scanPeriodNanos =
         Math.max(1_000_000L, Math.min(100_000_000L, Math.min(settleNanos, requestTimeoutNanos) / 2));
     this.table = new ConnectionTable(settings.maxConnections());
@@ -252,7 +257,11 @@ public final class SpanAssembler {
 
   private void closeStream(ConnectionStream s, long timeNanos) {
     s.onClose(timeNanos);
-    forget(s);
+    table.remove(s);
+    // Its other end's events may still be on their way: stay findable for stitching a while.
+    if (s.addressesComplete()) {
+      lingering.addLast(new Lingering(s, Math.max(clockNanos, timeNanos) + lingerNanos));
+    }
   }
 
   private void evict(ConnectionStream s) {
@@ -290,6 +299,9 @@ public final class SpanAssembler {
         x.link.startTrace(newTraceId()); // nobody on this host called it
       }
     }
+    while (!lingering.isEmpty() && lingering.peekFirst().untilNanos() <= clockNanos) {
+      unindex(lingering.removeFirst().stream());
+    }
     if (lastScanNanos == Long.MIN_VALUE || clockNanos - lastScanNanos >= scanPeriodNanos) {
       lastScanNanos = clockNanos;
       scan();
@@ -323,6 +335,8 @@ public final class SpanAssembler {
   // ---- spans ----
 
   private record Finished(ConnectionStream stream, HttpExchange exchange) {}
+
+  private record Lingering(ConnectionStream stream, long untilNanos) {}
 
   private void finish(ConnectionStream s, HttpExchange x) {
     if (servingThreads.get(x.threadKey) == x) {
