@@ -73,6 +73,7 @@ public final class ProbeActor {
       Consumer<Span> spans,
       LongSupplier nowEpochNanos) {
     this.context = context;
+    context.setLoggerName(ProbeActor.class);
     this.source = source;
     this.nowEpochNanos = nowEpochNanos;
     this.assembler = new SpanAssembler(settings, span -> deliver(spans, span));
