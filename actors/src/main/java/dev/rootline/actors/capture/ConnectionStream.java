@@ -50,7 +50,7 @@ final class ConnectionStream {
   }
 
   /** Recent exchanges remembered for local stitching, per connection. */
-  private static final int RECENT_EXCHANGES = 16;
+  private static final int RECENT_EXCHANGES = 8;
 
   final ConnectionKey key;
   final CaptureEvent.Type openedBy;
@@ -63,6 +63,8 @@ final class ConnectionStream {
   private Role role;
   private InetSocketAddress local;
   private InetSocketAddress remote;
+  private String localText;
+  private String remoteText;
   private String comm;
   private long lastEventNanos;
   private long lastRequestBytesNanos;
@@ -108,6 +110,22 @@ final class ConnectionStream {
     return local;
   }
 
+  /** "ip:port" of this end, formatted once; empty while unknown. */
+  String localText() {
+    if (localText == null && local != null) {
+      localText = SocketAddresses.format(local);
+    }
+    return localText == null ? "" : localText;
+  }
+
+  /** "ip:port" of the other end, formatted once; empty while unknown. */
+  String remoteText() {
+    if (remoteText == null && remote != null) {
+      remoteText = SocketAddresses.format(remote);
+    }
+    return remoteText == null ? "" : remoteText;
+  }
+
   InetSocketAddress remote() {
     return remote;
   }
@@ -150,9 +168,11 @@ final class ConnectionStream {
     // At CLOSE the local port is often already 0: only fill in what is still unknown.
     if (!SocketAddresses.isComplete(local) && SocketAddresses.isComplete(e.local())) {
       local = e.local();
+      localText = null;
     }
     if (!SocketAddresses.isComplete(remote) && SocketAddresses.isComplete(e.remote())) {
       remote = e.remote();
+      remoteText = null;
     }
     if (comm.isEmpty() && e.comm() != null) {
       comm = e.comm();

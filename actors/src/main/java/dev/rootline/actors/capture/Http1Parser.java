@@ -70,6 +70,10 @@ public final class Http1Parser {
 
   private static final int INITIAL_HEAD_BUFFER = 512;
   private static final byte[] HTTP1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRANSFER_ENCODING =
+      "transfer-encoding".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRACEPARENT = "traceparent".getBytes(StandardCharsets.US_ASCII);
 
   private final Mode mode;
   private final HttpLimits limits;
@@ -676,23 +680,20 @@ public final class Http1Parser {
         if (colon <= k) {
           throw new ParseFailure("malformed header line");
         }
-        String name = ascii(k, colon).toLowerCase(Locale.ROOT);
-        switch (name) {
-          case "content-length" -> {
-            long v = parseContentLength(ascii(colon + 1, eol).trim());
-            if (contentLength >= 0 && contentLength != v) {
-              throw new ParseFailure("conflicting Content-Length headers");
-            }
-            contentLength = v;
+        // Only three headers matter; compare in place rather than building every name.
+        if (nameIs(k, colon, CONTENT_LENGTH)) {
+          long v = parseContentLength(ascii(colon + 1, eol).trim());
+          if (contentLength >= 0 && contentLength != v) {
+            throw new ParseFailure("conflicting Content-Length headers");
           }
-          case "transfer-encoding" -> {
-            hasTransferEncoding = true;
-            String codings = ascii(colon + 1, eol).trim().toLowerCase(Locale.ROOT);
-            int comma = codings.lastIndexOf(',');
-            chunked = codings.substring(comma + 1).trim().equals("chunked");
-          }
-          case "traceparent" -> traceparent = ascii(colon + 1, eol).trim();
-          default -> {}
+          contentLength = v;
+        } else if (nameIs(k, colon, TRANSFER_ENCODING)) {
+          hasTransferEncoding = true;
+          String codings = ascii(colon + 1, eol).trim().toLowerCase(Locale.ROOT);
+          int comma = codings.lastIndexOf(',');
+          chunked = codings.substring(comma + 1).trim().equals("chunked");
+        } else if (nameIs(k, colon, TRACEPARENT)) {
+          traceparent = ascii(colon + 1, eol).trim();
         }
       }
       k = lf + 1;
@@ -704,6 +705,23 @@ public final class Http1Parser {
       contentLength = -1; // Transfer-Encoding overrides Content-Length
     }
     return new HttpHead(method, target, status, contentLength, chunked, traceparent, cut);
+  }
+
+  /** Case-insensitive match of head[from, to) against a lowercase ASCII name. */
+  private boolean nameIs(int from, int to, byte[] lowerName) {
+    if (to - from != lowerName.length) {
+      return false;
+    }
+    for (int i = 0; i < lowerName.length; i++) {
+      int b = head[from + i];
+      if (b >= 'A' && b <= 'Z') {
+        b += 'a' - 'A';
+      }
+      if (b != lowerName[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long parseContentLength(String value) throws ParseFailure {

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -58,8 +58,9 @@ public final class SpanAssembler {
   /** Server exchanges waiting for a stitched parent, soonest deadline first. */
   private final PriorityQueue<HttpExchange> awaitingParent =
       new PriorityQueue<>(Comparator.comparingLong(x -> x.link.graceDeadlineNanos()));
-  /** Finished exchanges whose trace id is not known yet. */
-  private final List<Finished> unresolved = new ArrayList<>();
+  /** Finished exchanges whose trace id is not known yet, by the undecided link they wait for. */
+  private final Map<TraceLink, List<Finished>> waitingOn = new IdentityHashMap<>();
+  private final Excerpts excerpts = new Excerpts();
   /** Closed connections still in the stitching index, oldest first. */
   private final ArrayDeque<Lingering> lingering = new ArrayDeque<>();
   private final Observer observer = new Observer();
@@ -297,6 +298,7 @@ public final class SpanAssembler {
       awaitingParent.poll();
       if (x.link.isUndecided()) {
         x.link.startTrace(newTraceId()); // nobody on this host called it
+        decided(x.link);
       }
     }
     while (!lingering.isEmpty() && lingering.peekFirst().untilNanos() <= clockNanos) {
@@ -306,7 +308,6 @@ public final class SpanAssembler {
       lastScanNanos = clockNanos;
       scan();
     }
-    flushUnresolved();
   }
 
   private void scan() {
@@ -315,19 +316,6 @@ public final class SpanAssembler {
       if (clockNanos - s.lastEventNanos() > idleTimeoutNanos) {
         table.remove(s);
         evict(s);
-      }
-    }
-  }
-
-  private void flushUnresolved() {
-    for (Iterator<Finished> it = unresolved.iterator(); it.hasNext(); ) {
-      Finished f = it.next();
-      if (f.exchange.link.traceId() == null && clockNanos - f.exchange.endNanos > requestTimeoutNanos) {
-        f.exchange.link.startTrace(newTraceId()); // cannot happen unless links form a cycle
-      }
-      if (f.exchange.link.traceId() != null) {
-        it.remove();
-        emit(f.stream, f.exchange);
       }
     }
   }
@@ -342,10 +330,26 @@ public final class SpanAssembler {
     if (servingThreads.get(x.threadKey) == x) {
       servingThreads.remove(x.threadKey);
     }
-    if (x.link.traceId() != null) {
-      emit(s, x);
-    } else {
-      unresolved.add(new Finished(s, x));
+    emitOrWait(new Finished(s, x));
+  }
+
+  private void emitOrWait(Finished f) {
+    if (f.exchange.link.traceId() == null) {
+      TraceLink blocker = f.exchange.link.blocker();
+      if (blocker != null) {
+        waitingOn.computeIfAbsent(blocker, k -> new ArrayList<>()).add(f);
+        return;
+      }
+      f.exchange.link.startTrace(newTraceId()); // a chain too long to follow: only a bug makes one
+    }
+    emit(f.stream, f.exchange);
+  }
+
+  /** A link stopped waiting for a parent: what waited on it goes out (or waits further up). */
+  private void decided(TraceLink link) {
+    List<Finished> waiting = waitingOn.remove(link);
+    if (waiting != null) {
+      waiting.forEach(this::emitOrWait);
     }
   }
 
@@ -368,11 +372,14 @@ public final class SpanAssembler {
             x.endNanos,
             x.request == null ? 0 : x.request.wireBytes(),
             x.responseBytes,
-            SocketAddresses.format(s.local()),
-            SocketAddresses.format(s.remote()),
-            x.request == null ? "" : Excerpts.escape(x.request.excerpt()),
-            x.response == null ? "" : Excerpts.escape(x.response.excerpt()),
+            s.localText(),
+            s.remoteText(),
+            x.request == null ? "" : excerpts.escape(x.request.excerpt()),
+            x.response == null ? "" : excerpts.escape(x.response.excerpt()),
             x.error);
+    // The exchange may stay remembered for stitching: keep only what matching needs.
+    x.request = null;
+    x.response = null;
     spansEmitted++;
     sink.accept(span);
   }
@@ -473,6 +480,7 @@ public final class SpanAssembler {
         if (x.link != null && x.link.isUndecided() && x.sameRequestAs(c)) {
           c.parentOfStitchedServer = true;
           x.link.childOf(c.link);
+          decided(x.link);
           return;
         }
       }

@@ -69,6 +69,24 @@ final class TraceLink {
     return graceDeadlineNanos;
   }
 
+  /**
+   * The link whose decision this one's trace id waits for (itself or an ancestor still waiting for
+   * a parent), or null when the trace id is known or the chain is too long to follow.
+   */
+  TraceLink blocker() {
+    TraceLink l = this;
+    for (int depth = 0; depth < MAX_DEPTH && l != null; depth++) {
+      if (l.traceId != null) {
+        return null;
+      }
+      if (l.undecided) {
+        return l;
+      }
+      l = l.parent;
+    }
+    return null;
+  }
+
   /** The trace id, or null while this span or one of its ancestors still waits for a parent. */
   String traceId() {
     if (traceId != null) {
