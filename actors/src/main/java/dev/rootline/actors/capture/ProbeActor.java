@@ -94,7 +94,9 @@ public final class ProbeActor {
         source.poll(batch::add);
       } catch (RuntimeException e) {
         pollFailures++;
-        context.getLog().warn("Polling capture events failed ({} so far)", pollFailures, e);
+        if (Long.bitCount(pollFailures) == 1) { // 1st, 2nd, 4th, 8th...: visible, not a flood
+          context.getLog().warn("Polling capture events failed ({} so far)", pollFailures, e);
+        }
       }
       if (batch.isEmpty()) {
         // Drained: the wall clock is now safe to use as event time (nothing older is pending).
@@ -126,7 +128,10 @@ public final class ProbeActor {
       spans.accept(span);
     } catch (RuntimeException e) {
       sinkFailures++;
-      context.getLog().warn("Span consumer failed ({} so far); span {} lost", sinkFailures, span.spanId(), e);
+      if (Long.bitCount(sinkFailures) == 1) {
+        context.getLog()
+            .warn("Span consumer failed ({} so far); span {} lost", sinkFailures, span.spanId(), e);
+      }
     }
   }
 

@@ -343,7 +343,41 @@ class SpanAssemblerTest {
     assertThat(List.of(root.traceId(), call.traceId(), inventory.traceId())).containsOnly(root.traceId());
   }
 
+  @Test
+  void clientRequestWithTraceparentJoinsThatTrace() {
+    Sock a = client("java", 200, 5, "10.0.0.2:41000", "10.0.0.7:80");
+    assembler.acceptBatch(
+        List.of(
+            a.connect(ms(0)),
+            a.out(ms(1), 201, "GET /x HTTP/1.1\r\ntraceparent: " + TRACEPARENT + "\r\n\r\n"),
+            a.in(ms(2), 201, ok())));
+
+    Span s = single();
+    assertThat(s.kind()).isEqualTo(Span.Kind.CLIENT);
+    assertThat(s.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(s.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+  }
+
   // ---- connections ----
+
+  @Test
+  void nonBlockingConnectAndAResponseEndedByEofMakeAClientSpan() {
+    Sock a = client("curl", 200, 5, "10.0.0.2:41000", "10.0.0.7:80");
+    assembler.acceptBatch(
+        List.of(
+            a.connectInProgress(ms(0)),
+            a.out(ms(1), 201, "GET /old HTTP/1.1\r\n\r\n"),
+            a.in(ms(2), 201, "HTTP/1.0 200 OK\r\n\r\nbody until "),
+            a.in(ms(3), 201, "the server closes"),
+            a.in(ms(4), 201, "")));
+
+    Span s = single();
+    assertThat(s.path()).isEqualTo("/old");
+    assertThat(s.status()).isEqualTo(200);
+    assertThat(s.endEpochNanos()).as("last byte read, not the EOF").isEqualTo(ms(3) + SYSCALL);
+    assertThat(s.responseBytes()).isEqualTo("HTTP/1.0 200 OK\r\n\r\nbody until the server closes".length());
+    assertThat(s.error()).isNull();
+  }
 
   @Test
   void connectionsOpenedBeforeCaptureAreClassifiedByTheirFirstRequest() {
@@ -513,6 +547,10 @@ class SpanAssemblerTest {
 
     CaptureEvent connect(long t) {
       return event(CaptureEvent.Type.CONNECT, Direction.NONE, t, pid, 0, new byte[0], false);
+    }
+
+    CaptureEvent connectInProgress(long t) {
+      return event(CaptureEvent.Type.CONNECT, Direction.NONE, t, pid, -115, new byte[0], false);
     }
 
     CaptureEvent close(long t) {
