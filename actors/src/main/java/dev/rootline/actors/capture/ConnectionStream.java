@@ -298,10 +298,6 @@ final class ConnectionStream {
     return total;
   }
 
-  int outstandingCount() {
-    return outstanding.size();
-  }
-
   // ---- internals ----
 
   private void assignRole(Role newRole, boolean synced) {

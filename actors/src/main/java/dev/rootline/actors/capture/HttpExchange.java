@@ -28,8 +28,6 @@ final class HttpExchange {
 
   long endNanos;
   String error;
-  /** A span was produced (or the exchange was dropped): nothing more happens to it. */
-  boolean finished;
   /**
    * Given up after request-timeout: the span went out, but the exchange stays queued so a late
    * response still pairs with it instead of with the next request.

@@ -108,7 +108,12 @@ public final class SpanAssembler {
    * processed, then the clock advances to the newest event.
    */
   public void acceptBatch(List<CaptureEvent> batch) {
-    List<CaptureEvent> sorted = new ArrayList<>(batch);
+    List<CaptureEvent> sorted = new ArrayList<>(batch.size());
+    for (CaptureEvent e : batch) {
+      if (e != null) {
+        sorted.add(e);
+      }
+    }
     sorted.sort(Comparator.comparingLong(CaptureEvent::endEpochNanos));
     long newest = Long.MIN_VALUE;
     for (CaptureEvent e : sorted) {
@@ -122,6 +127,9 @@ public final class SpanAssembler {
 
   /** One event. Time-driven work (grace, timeouts) waits for {@link #acceptBatch} or a tick. */
   public void accept(CaptureEvent e) {
+    if (e == null || e.type() == null) {
+      return;
+    }
     events++;
     try {
       switch (e.type()) {
@@ -202,7 +210,7 @@ public final class SpanAssembler {
   }
 
   private void onData(CaptureEvent e) {
-    if (e.direction() == CaptureEvent.Direction.NONE) {
+    if (e.direction() == null || e.direction() == CaptureEvent.Direction.NONE) {
       return;
     }
     if (e.bytes() > 0) {
@@ -488,7 +496,6 @@ public final class SpanAssembler {
 
     @Override
     public void exchangeDone(ConnectionStream s, HttpExchange x) {
-      x.finished = true;
       finish(s, x);
     }
 
@@ -500,7 +507,6 @@ public final class SpanAssembler {
 
     @Override
     public void exchangeDropped(ConnectionStream s, HttpExchange x) {
-      x.finished = true;
       droppedExchanges++;
       if (x.link != null && servingThreads.get(x.threadKey) == x) {
         servingThreads.remove(x.threadKey);

@@ -475,6 +475,68 @@ class SpanAssemblerTest {
     assertThat(single().path()).isEqualTo("/fine");
   }
 
+  @Test
+  void randomEventStreamsNeverThrowAndStayWithinTheirBounds() {
+    assembler = new SpanAssembler(settings(64), spans::add, new SplittableRandom(1));
+    SplittableRandom random = new SplittableRandom(99);
+    String[] pieces = {
+      "GET /a HTTP/1.1\r\n\r\n", "POST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "5\r\nhello\r\n", "0\r\n\r\n", "HTTP/1.0 500 X\r\n\r\n", "\u0016\u0003\u0001", "GET / HTTP/1.1\r\nA",
+    };
+    CaptureEvent.Type[] types = CaptureEvent.Type.values();
+    long t = ms(0);
+    for (int round = 0; round < 2000; round++) {
+      List<CaptureEvent> batch = new ArrayList<>();
+      for (int k = 0; k < 50; k++) {
+        t += random.nextInt(2_000_000);
+        int fd = random.nextInt(100);
+        Sock sock = server("svc", 100 + random.nextInt(3), fd, "127.0.0.1:" + (8000 + fd % 3), "127.0.0.1:" + (40000 + fd));
+        CaptureEvent.Type type = types[random.nextInt(types.length)];
+        Direction d = random.nextBoolean() ? Direction.INGRESS : Direction.EGRESS;
+        byte[] payload;
+        if (random.nextInt(5) == 0) {
+          payload = new byte[random.nextInt(300)];
+          random.nextBytes(payload);
+        } else {
+          payload = pieces[random.nextInt(pieces.length)].getBytes(StandardCharsets.ISO_8859_1);
+        }
+        long ret =
+            switch (random.nextInt(10)) {
+              case 0 -> -random.nextInt(120);
+              case 1 -> payload.length + random.nextInt(100_000);
+              default -> payload.length;
+            };
+        batch.add(
+            type == CaptureEvent.Type.DATA
+                ? new CaptureEvent(type, d, t, t + 1000, sock.pid(), 1 + random.nextInt(4), fd, "svc",
+                    random.nextInt(20) == 0 ? null : sock.local(), sock.remote(), ret, payload, ret > payload.length)
+                : new CaptureEvent(type, Direction.NONE, t, t + 1000, sock.pid(), 1, fd, "svc",
+                    sock.local(), sock.remote(), random.nextInt(4) == 0 ? -115 : 0, new byte[0], false));
+      }
+      if (random.nextInt(50) == 0) {
+        batch.add(null);
+      }
+      assembler.acceptBatch(batch);
+      if (random.nextInt(10) == 0) {
+        assembler.tick(t + random.nextLong(40_000_000_000L));
+      }
+      assertThat(assembler.counters().connectionsTracked()).isLessThanOrEqualTo(64);
+    }
+    assembler.tick(t + Duration.ofMinutes(10).toNanos());
+
+    CaptureCounters c = assembler.counters();
+    assertThat(c.internalErrors()).isZero();
+    assertThat(c.spansEmitted()).isEqualTo(spans.size()).isPositive();
+    assertThat(c.connectionsTracked()).isZero();
+    assertThat(spans).allSatisfy(span -> {
+      assertThat(span.traceId()).matches("[0-9a-f]{32}");
+      assertThat(span.spanId()).matches("[0-9a-f]{16}");
+      assertThat(span.method()).isNotEmpty();
+      assertThat(span.endEpochNanos()).isGreaterThanOrEqualTo(span.startEpochNanos());
+    });
+  }
+
   // ---- builders ----
 
   private static final long BASE = 1_700_000_000_000_000_000L;
