@@ -50,8 +50,10 @@ class ProbeActorTest {
     BlockingQueue<Span> spans = new LinkedBlockingQueue<>();
     CaptureAssemblySettings settings = CaptureAssemblySettings.create(CONFIG);
 
+    // Adapted the way the node adapts the native CaptureSession.
+    EventSource adapted = EventSource.closing(source::poll, source);
     ActorRef<ProbeActor.Command> probe =
-        testKit.spawn(ProbeActor.create(settings, source, spans::add), "probe", ProbeActor.DISPATCHER);
+        testKit.spawn(ProbeActor.create(settings, adapted, spans::add), "probe", ProbeActor.DISPATCHER);
 
     Span span = spans.poll(10, TimeUnit.SECONDS);
     assertThat(span).isNotNull();
@@ -96,7 +98,7 @@ class ProbeActorTest {
 
     ActorRef<ProbeActor.Command> probe =
         testKit.spawn(
-            ProbeActor.create(CaptureAssemblySettings.create(CONFIG), source, flaky),
+            ProbeActor.create(CaptureAssemblySettings.create(CONFIG), source::poll, flaky),
             "flaky-probe",
             ProbeActor.DISPATCHER);
 
@@ -108,15 +110,14 @@ class ProbeActorTest {
 
   // ---- builders ----
 
-  /** Hands out one scripted batch per poll, then nothing. */
-  static final class ScriptedSource implements EventSource {
+  /** Hands out one scripted batch per poll, then nothing; shaped like the native session. */
+  static final class ScriptedSource implements AutoCloseable {
     final Queue<List<CaptureEvent>> script = new ArrayDeque<>();
     final AtomicInteger polls = new AtomicInteger();
     final CountDownLatch closed = new CountDownLatch(1);
     volatile String threadName = "";
     volatile boolean failNext;
 
-    @Override
     public synchronized int poll(Consumer<CaptureEvent> sink) {
       polls.incrementAndGet();
       threadName = Thread.currentThread().getName();
