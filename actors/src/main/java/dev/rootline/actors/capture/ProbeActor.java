@@ -1,0 +1,142 @@
+package dev.rootline.actors.capture;
+
+import dev.rootline.bpf.CaptureEvent;
+import dev.rootline.persistence.CborSerializable;
+import dev.rootline.persistence.Span;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Drives one host's capture: every {@code poll-interval} it drains the {@link EventSource}, feeds
+ * the {@link SpanAssembler} and hands each finished span to the consumer given to {@link
+ * #create}. Polling and parsing block a thread, so spawn it on its own dispatcher: {@link
+ * #DISPATCHER}. The source is closed when the actor stops.
+ */
+public final class ProbeActor {
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Internal: the poll timer fired. */
+  public record Poll() implements Command {}
+
+  /** Replies with the assembler's counters. */
+  public record GetCounters(ActorRef<CaptureCounters> replyTo) implements Command {}
+
+  /** Spawn the probe with this: {@code ctx.spawn(ProbeActor.create(...), "probe", DISPATCHER)}. */
+  public static final DispatcherSelector DISPATCHER =
+      DispatcherSelector.fromConfig(CaptureAssemblySettings.DISPATCHER_PATH);
+
+  /** Polls at most this many times per tick while the source keeps returning events. */
+  private static final int MAX_POLLS_PER_TICK = 8;
+
+  private final ActorContext<Command> context;
+  private final EventSource source;
+  private final SpanAssembler assembler;
+  private final LongSupplier nowEpochNanos;
+  private final List<CaptureEvent> batch = new ArrayList<>();
+  private long pollFailures;
+  private long sinkFailures;
+
+  public static Behavior<Command> create(
+      CaptureAssemblySettings settings, EventSource source, Consumer<Span> spans) {
+    return create(settings, source, spans, ProbeActor::wallClockNanos);
+  }
+
+  /** With a given clock for time-driven work (grace, timeouts) when the source is idle. */
+  public static Behavior<Command> create(
+      CaptureAssemblySettings settings,
+      EventSource source,
+      Consumer<Span> spans,
+      LongSupplier nowEpochNanos) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(Poll.class, new Poll(), settings.pollInterval());
+                  return new ProbeActor(ctx, settings, source, spans, nowEpochNanos).behavior();
+                }));
+  }
+
+  private ProbeActor(
+      ActorContext<Command> context,
+      CaptureAssemblySettings settings,
+      EventSource source,
+      Consumer<Span> spans,
+      LongSupplier nowEpochNanos) {
+    this.context = context;
+    context.setLoggerName(ProbeActor.class);
+    this.source = source;
+    this.nowEpochNanos = nowEpochNanos;
+    this.assembler = new SpanAssembler(settings, span -> deliver(spans, span));
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Poll.class, this::onPoll)
+        .onMessage(GetCounters.class, this::onGetCounters)
+        .onSignal(PostStop.class, this::onPostStop)
+        .build();
+  }
+
+  private Behavior<Command> onPoll(Poll poll) {
+    for (int round = 0; round < MAX_POLLS_PER_TICK; round++) {
+      batch.clear();
+      try {
+        source.poll(batch::add);
+      } catch (RuntimeException e) {
+        pollFailures++;
+        if (Long.bitCount(pollFailures) == 1) { // 1st, 2nd, 4th, 8th...: visible, not a flood
+          context.getLog().warn("Polling capture events failed ({} so far)", pollFailures, e);
+        }
+      }
+      if (batch.isEmpty()) {
+        // Drained: the wall clock is now safe to use as event time (nothing older is pending).
+        assembler.tick(nowEpochNanos.getAsLong());
+        break;
+      }
+      assembler.acceptBatch(batch);
+    }
+    batch.clear();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetCounters(GetCounters command) {
+    command.replyTo().tell(assembler.counters());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPostStop(PostStop signal) {
+    try {
+      source.close();
+    } catch (Exception e) {
+      context.getLog().warn("Closing the capture event source failed", e);
+    }
+    return Behaviors.same();
+  }
+
+  private void deliver(Consumer<Span> spans, Span span) {
+    try {
+      spans.accept(span);
+    } catch (RuntimeException e) {
+      sinkFailures++;
+      if (Long.bitCount(sinkFailures) == 1) {
+        context.getLog()
+            .warn("Span consumer failed ({} so far); span {} lost", sinkFailures, span.spanId(), e);
+      }
+    }
+  }
+
+  private static long wallClockNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}

@@ -1,0 +1,541 @@
+package dev.rootline.actors.capture;
+
+import dev.rootline.bpf.CaptureEvent;
+import dev.rootline.persistence.Span;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * Turns the capture events of one host into spans.
+ *
+ * <p>A server span runs from the read that brought the request's first byte to the write that
+ * sent the response's last byte; a client span from the write of the request's first byte to the
+ * read of the response's last byte. Trace context comes from a W3C {@code traceparent} header
+ * when the request has one; otherwise a client request made by a thread that is serving a server
+ * request becomes that server span's child, and a server request whose connection is, seen from
+ * the other end, a client connection captured on this host becomes that client span's child
+ * (local stitching). A server request that has none of those waits {@code stitch-grace} of event
+ * time for its client to show up (events from different CPUs arrive slightly out of order), then
+ * starts a trace of its own.
+ *
+ * <p>Single-threaded and deterministic: the only clock is event time, advanced by events and by
+ * {@link #tick}; the only randomness is the id generator, which tests may seed. Nothing thrown
+ * while processing an event escapes: it is counted and the connection is dropped.
+ */
+public final class SpanAssembler {
+
+  private static final int ECONNRESET = 104;
+  private static final int EPIPE = 32;
+  private static final int ETIMEDOUT = 110;
+  private static final int EINPROGRESS = 115;
+
+  private final CaptureAssemblySettings settings;
+  private final Consumer<Span> sink;
+  private final RandomGenerator random;
+  private final long requestTimeoutNanos;
+  private final long idleTimeoutNanos;
+  private final long graceNanos;
+  private final long settleNanos;
+  private final long scanPeriodNanos;
+  private final long lingerNanos;
+
+  private final ConnectionTable table;
+  /** Identified connections by "local|remote", one map per role, for local stitching. */
+  private final Map<String, ConnectionStream> serversByPair = new HashMap<>();
+  private final Map<String, ConnectionStream> clientsByPair = new HashMap<>();
+  /** The server exchange each thread (pid, tid) is serving now. */
+  private final Map<Long, HttpExchange> servingThreads = new HashMap<>();
+  /** Server exchanges waiting for a stitched parent, soonest deadline first. */
+  private final PriorityQueue<HttpExchange> awaitingParent =
+      new PriorityQueue<>(Comparator.comparingLong(x -> x.link.graceDeadlineNanos()));
+  /** Finished exchanges whose trace id is not known yet, by the undecided link they wait for. */
+  private final Map<TraceLink, List<Finished>> waitingOn = new IdentityHashMap<>();
+  private final Excerpts excerpts = new Excerpts();
+  /** Closed connections still in the stitching index, oldest first. */
+  private final ArrayDeque<Lingering> lingering = new ArrayDeque<>();
+  private final Observer observer = new Observer();
+
+  private long clockNanos = Long.MIN_VALUE;
+  private long lastScanNanos = Long.MIN_VALUE;
+
+  private long events;
+  private long bytes;
+  private long truncatedEvents;
+  private long requestsParsed;
+  private long spansEmitted;
+  private long parseErrors;
+  private long nonHttpConnections;
+  private long connectionsOpened;
+  private long connectionsEvicted;
+  private long timeouts;
+  private long unmatchedResponses;
+  private long droppedExchanges;
+  private long internalErrors;
+  private long headsCut;
+
+  public SpanAssembler(CaptureAssemblySettings settings, Consumer<Span> sink) {
+    this(settings, sink, new SplittableRandom(new SecureRandom().nextLong()));
+  }
+
+  /** With a given id generator: seed one for reproducible tests. */
+  public SpanAssembler(
+      CaptureAssemblySettings settings, Consumer<Span> sink, RandomGenerator random) {
+    this.settings = settings;
+    this.sink = sink;
+    this.random = random;
+    this.requestTimeoutNanos = settings.requestTimeout().toNanos();
+    this.idleTimeoutNanos = settings.connectionIdleTimeout().toNanos();
+    this.graceNanos = settings.stitchGrace().toNanos();
+    this.settleNanos = settings.openMessageSettle().toNanos();
+    this.lingerNanos = Math.max(2 * graceNanos, 1_000_000_000L);
+    this.scanPeriodNanos =
+        Math.max(1_000_000L, Math.min(100_000_000L, Math.min(settleNanos, requestTimeoutNanos) / 2));
+    this.table = new ConnectionTable(settings.maxConnections());
+  }
+
+  /**
+   * One polled batch: sorted by time (each CPU's events are in order, the batch is not), then
+   * processed, then the clock advances to the newest event.
+   */
+  public void acceptBatch(List<CaptureEvent> batch) {
+    List<CaptureEvent> sorted = new ArrayList<>(batch.size());
+    for (CaptureEvent e : batch) {
+      if (e != null) {
+        sorted.add(e);
+      }
+    }
+    sorted.sort(Comparator.comparingLong(CaptureEvent::endEpochNanos));
+    long newest = Long.MIN_VALUE;
+    for (CaptureEvent e : sorted) {
+      accept(e);
+      newest = Math.max(newest, e.endEpochNanos());
+    }
+    if (newest != Long.MIN_VALUE) {
+      advance(newest);
+    }
+  }
+
+  /** One event. Time-driven work (grace, timeouts) waits for {@link #acceptBatch} or a tick. */
+  public void accept(CaptureEvent e) {
+    if (e == null || e.type() == null) {
+      return;
+    }
+    events++;
+    try {
+      switch (e.type()) {
+        case ACCEPT -> onOpen(e, ConnectionStream.Role.SERVER);
+        case CONNECT -> onOpen(e, ConnectionStream.Role.CLIENT);
+        case DATA -> onData(e);
+        case CLOSE -> onClose(e);
+      }
+    } catch (RuntimeException bug) {
+      internalErrors++;
+      ConnectionStream s = table.get(e.pid(), e.fd());
+      if (s != null) {
+        forget(s);
+        s.drop();
+      }
+    }
+  }
+
+  /**
+   * Advances event time to {@code nowEpochNanos} (never backwards): grace periods end, open
+   * messages settle, requests time out, idle connections are forgotten, spans waiting for their
+   * trace id go out.
+   */
+  public void tick(long nowEpochNanos) {
+    advance(nowEpochNanos);
+  }
+
+  public CaptureCounters counters() {
+    return new CaptureCounters(
+        events,
+        bytes,
+        truncatedEvents,
+        requestsParsed,
+        spansEmitted,
+        parseErrors,
+        nonHttpConnections,
+        headsCut,
+        table.size(),
+        connectionsOpened,
+        connectionsEvicted,
+        timeouts,
+        unmatchedResponses,
+        droppedExchanges,
+        internalErrors);
+  }
+
+  // ---- events ----
+
+  private void onOpen(CaptureEvent e, ConnectionStream.Role role) {
+    boolean failed =
+        role == ConnectionStream.Role.SERVER
+            ? e.bytes() < 0
+            : e.bytes() < 0 && e.bytes() != -EINPROGRESS; // non-blocking connect still connects
+    ConnectionStream existing = table.get(e.pid(), e.fd());
+    if (failed) {
+      return;
+    }
+    if (existing != null
+        && existing.openedBy == CaptureEvent.Type.DATA
+        && existing.openedAtNanos >= e.startEpochNanos()) {
+      existing.adoptOpening(role, e); // its first DATA overtook this event
+      return;
+    }
+    if (existing != null) {
+      closeStream(existing, e.startEpochNanos()); // its CLOSE was lost
+    }
+    open(e, role, e.endEpochNanos());
+  }
+
+  private ConnectionStream open(CaptureEvent e, ConnectionStream.Role role, long openedAt) {
+    ConnectionStream s =
+        new ConnectionStream(
+            table.newKey(e.pid(), e.fd()), role, e, openedAt, settings, observer);
+    table.put(s, this::evict);
+    connectionsOpened++;
+    s.observe(e);
+    return s;
+  }
+
+  private void onData(CaptureEvent e) {
+    if (e.direction() == null || e.direction() == CaptureEvent.Direction.NONE) {
+      return;
+    }
+    if (e.bytes() > 0) {
+      bytes += e.bytes();
+      if (e.truncated()) {
+        truncatedEvents++;
+      }
+    }
+    ConnectionStream s = table.get(e.pid(), e.fd());
+    if (s == null) {
+      if (e.bytes() <= 0) {
+        return; // an error or EOF on a connection we know nothing about
+      }
+      s = open(e, ConnectionStream.Role.UNKNOWN, e.startEpochNanos());
+    } else {
+      s.observe(e);
+    }
+    if (e.bytes() < 0) {
+      String error =
+          switch ((int) -e.bytes()) {
+            case ECONNRESET -> "connection reset";
+            case EPIPE -> "broken pipe";
+            case ETIMEDOUT -> "connection timed out";
+            default -> null; // EAGAIN, EINTR, ...: nothing happened
+          };
+      if (error != null) {
+        s.onFailure(error, e.endEpochNanos());
+      }
+      return;
+    }
+    if (e.bytes() == 0) {
+      if (e.direction() == CaptureEvent.Direction.INGRESS) {
+        s.onEndOfStream(CaptureEvent.Direction.INGRESS);
+      }
+      return;
+    }
+    s.onData(e);
+  }
+
+  private void onClose(CaptureEvent e) {
+    ConnectionStream s = table.get(e.pid(), e.fd());
+    if (s == null) {
+      return;
+    }
+    // The fd is freed inside close(), so a close that began before this connection opened
+    // belongs to the connection that had the fd before (its event came late).
+    if (e.startEpochNanos() < s.openedAtNanos) {
+      return;
+    }
+    s.observe(e);
+    closeStream(s, e.endEpochNanos());
+  }
+
+  private void closeStream(ConnectionStream s, long timeNanos) {
+    s.onClose(timeNanos);
+    table.remove(s);
+    // Its other end's events may still be on their way: stay findable for stitching a while.
+    if (s.addressesComplete()) {
+      lingering.addLast(new Lingering(s, Math.max(clockNanos, timeNanos) + lingerNanos));
+    }
+  }
+
+  private void evict(ConnectionStream s) {
+    connectionsEvicted++;
+    unindex(s);
+    s.drop();
+  }
+
+  private void forget(ConnectionStream s) {
+    table.remove(s);
+    unindex(s);
+  }
+
+  private void unindex(ConnectionStream s) {
+    if (s.addressesComplete()) {
+      String pair = SocketAddresses.pairKey(s.local(), s.remote());
+      serversByPair.remove(pair, s);
+      clientsByPair.remove(pair, s);
+    }
+  }
+
+  // ---- time ----
+
+  private void advance(long nowNanos) {
+    if (nowNanos > clockNanos) {
+      clockNanos = nowNanos;
+    }
+    while (!awaitingParent.isEmpty()) {
+      HttpExchange x = awaitingParent.peek();
+      if (x.link.isUndecided() && x.link.graceDeadlineNanos() > clockNanos) {
+        break;
+      }
+      awaitingParent.poll();
+      if (x.link.isUndecided()) {
+        x.link.startTrace(newTraceId()); // nobody on this host called it
+        decided(x.link);
+      }
+    }
+    while (!lingering.isEmpty() && lingering.peekFirst().untilNanos() <= clockNanos) {
+      unindex(lingering.removeFirst().stream());
+    }
+    if (lastScanNanos == Long.MIN_VALUE || clockNanos - lastScanNanos >= scanPeriodNanos) {
+      lastScanNanos = clockNanos;
+      scan();
+    }
+  }
+
+  private void scan() {
+    for (ConnectionStream s : table.snapshot()) {
+      s.expire(clockNanos, requestTimeoutNanos, settleNanos);
+      if (clockNanos - s.lastEventNanos() > idleTimeoutNanos) {
+        table.remove(s);
+        evict(s);
+      }
+    }
+  }
+
+  // ---- spans ----
+
+  private record Finished(ConnectionStream stream, HttpExchange exchange) {}
+
+  private record Lingering(ConnectionStream stream, long untilNanos) {}
+
+  private void finish(ConnectionStream s, HttpExchange x) {
+    if (servingThreads.get(x.threadKey) == x) {
+      servingThreads.remove(x.threadKey);
+    }
+    emitOrWait(new Finished(s, x));
+  }
+
+  private void emitOrWait(Finished f) {
+    if (f.exchange.link.traceId() == null) {
+      TraceLink blocker = f.exchange.link.blocker();
+      if (blocker != null) {
+        waitingOn.computeIfAbsent(blocker, k -> new ArrayList<>()).add(f);
+        return;
+      }
+      f.exchange.link.startTrace(newTraceId()); // a chain too long to follow: only a bug makes one
+    }
+    emit(f.stream, f.exchange);
+  }
+
+  /** A link stopped waiting for a parent: what waited on it goes out (or waits further up). */
+  private void decided(TraceLink link) {
+    List<Finished> waiting = waitingOn.remove(link);
+    if (waiting != null) {
+      waiting.forEach(this::emitOrWait);
+    }
+  }
+
+  private void emit(ConnectionStream s, HttpExchange x) {
+    boolean server = s.role() == ConnectionStream.Role.SERVER;
+    HttpHead final_ = x.response == null ? null : x.response.head();
+    Span span =
+        new Span(
+            x.link.traceId(),
+            x.link.spanId(),
+            x.link.parentSpanId(),
+            server ? Span.Kind.SERVER : Span.Kind.CLIENT,
+            settings.host(),
+            x.service,
+            x.pid,
+            x.requestHead.method(),
+            x.requestHead.target(),
+            final_ == null ? 0 : final_.status(),
+            server ? x.firstEndNanos : x.firstStartNanos,
+            x.endNanos,
+            x.request == null ? 0 : x.request.wireBytes(),
+            x.responseBytes,
+            s.localText(),
+            s.remoteText(),
+            x.request == null ? "" : excerpts.escape(x.request.excerpt()),
+            x.response == null ? "" : excerpts.escape(x.response.excerpt()),
+            x.error);
+    // The exchange may stay remembered for stitching: keep only what matching needs.
+    x.request = null;
+    x.response = null;
+    spansEmitted++;
+    sink.accept(span);
+  }
+
+  private String serverService(ConnectionStream s) {
+    int port = s.localPort();
+    return port == 0 ? s.comm() : s.comm() + ":" + port;
+  }
+
+  private static long threadKey(int pid, int tid) {
+    return ((long) pid << 32) | (tid & 0xffffffffL);
+  }
+
+  private String newSpanId() {
+    long id;
+    do {
+      id = random.nextLong();
+    } while (id == 0);
+    return hex16(id);
+  }
+
+  private String newTraceId() {
+    long hi = random.nextLong();
+    long lo;
+    do {
+      lo = random.nextLong();
+    } while (hi == 0 && lo == 0);
+    return hex16(hi) + hex16(lo);
+  }
+
+  private static String hex16(long v) {
+    String h = Long.toHexString(v);
+    return "0".repeat(16 - h.length()) + h;
+  }
+
+  /** What connection streams report, kept off the public API. */
+  private final class Observer implements ConnectionStream.Observer {
+
+    @Override
+    public void requestHead(ConnectionStream s, HttpExchange x, CaptureEvent e) {
+      requestsParsed++;
+      x.threadKey = threadKey(e.pid(), e.tid());
+      TraceParent header = TraceParent.parse(x.requestHead.traceparent());
+      TraceLink link = new TraceLink(newSpanId());
+      x.link = link;
+      if (s.role() == ConnectionStream.Role.SERVER) {
+        x.service = serverService(s);
+        if (header != null) {
+          link.continueTrace(header);
+        } else if (!stitchToLocalClient(s, x)) {
+          link.awaitParent(x.firstEndNanos + graceNanos);
+          awaitingParent.add(x);
+        }
+        servingThreads.put(x.threadKey, x);
+      } else {
+        HttpExchange serving = servingThreads.get(x.threadKey);
+        x.service = serving == null ? s.comm() : serving.service;
+        if (header != null) {
+          link.continueTrace(header);
+        } else if (serving != null) {
+          link.childOf(serving.link);
+        } else {
+          link.startTrace(newTraceId());
+        }
+        stitchToLocalServer(s, x);
+      }
+    }
+
+    /** The client end of this server connection, if captured here: its request is our parent. */
+    private boolean stitchToLocalClient(ConnectionStream server, HttpExchange x) {
+      if (!server.addressesComplete()) {
+        return false;
+      }
+      ConnectionStream client = clientsByPair.get(SocketAddresses.pairKey(server.remote(), server.local()));
+      if (client == null) {
+        return false;
+      }
+      for (HttpExchange c : client.recentExchanges()) {
+        if (!c.parentOfStitchedServer && c.link != null && c.sameRequestAs(x)) {
+          c.parentOfStitchedServer = true;
+          x.link.childOf(c.link);
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** A server request on this host that arrived before its client's events did. */
+    private void stitchToLocalServer(ConnectionStream client, HttpExchange c) {
+      if (!client.addressesComplete()) {
+        return;
+      }
+      ConnectionStream server = serversByPair.get(SocketAddresses.pairKey(client.remote(), client.local()));
+      if (server == null) {
+        return;
+      }
+      for (HttpExchange x : server.recentExchanges()) {
+        if (x.link != null && x.link.isUndecided() && x.sameRequestAs(c)) {
+          c.parentOfStitchedServer = true;
+          x.link.childOf(c.link);
+          decided(x.link);
+          return;
+        }
+      }
+    }
+
+    @Override
+    public void exchangeDone(ConnectionStream s, HttpExchange x) {
+      finish(s, x);
+    }
+
+    @Override
+    public void exchangeTimedOut(ConnectionStream s, HttpExchange x) {
+      timeouts++;
+      finish(s, x);
+    }
+
+    @Override
+    public void exchangeDropped(ConnectionStream s, HttpExchange x) {
+      droppedExchanges++;
+      if (x.link != null && servingThreads.get(x.threadKey) == x) {
+        servingThreads.remove(x.threadKey);
+      }
+    }
+
+    @Override
+    public void streamBroken(ConnectionStream s, String reason, boolean spokeHttp) {
+      if (spokeHttp) {
+        parseErrors++;
+      } else {
+        nonHttpConnections++;
+      }
+    }
+
+    @Override
+    public void headCut() {
+      headsCut++;
+    }
+
+    @Override
+    public void unmatchedResponse(ConnectionStream s) {
+      unmatchedResponses++;
+    }
+
+    @Override
+    public void identified(ConnectionStream s) {
+      String pair = SocketAddresses.pairKey(s.local(), s.remote());
+      (s.role() == ConnectionStream.Role.SERVER ? serversByPair : clientsByPair).put(pair, s);
+    }
+  }
+}
