@@ -352,7 +352,7 @@ class CaptureSessionIT {
       """;
 
   private static CaptureSettings settings(TargetMode mode) {
-    return CaptureSettings.create(ConfigFactory.load()).withTargetMode(mode);
+    return CaptureSettings.create(ConfigFactory.load()).withTargetMode(mode).withPayloadBytes(256);
   }
 
   /** Polls every 10 ms, keeping events that pass {@code keep}, until {@code done} holds. */

@@ -16,7 +16,7 @@ class CaptureSettingsTest {
   void referenceConfHoldsTheDocumentedDefaults() {
     CaptureSettings s = CaptureSettings.create(ConfigFactory.load());
 
-    assertThat(s.payloadBytes()).isEqualTo(256);
+    assertThat(s.payloadBytes()).isEqualTo(1024);
     assertThat(s.ringBufferBytes()).isEqualTo(64 * 1024 * 1024);
     assertThat(s.pollBatchBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(s.pollInterval()).isEqualTo(Duration.ofMillis(10));
