@@ -74,9 +74,9 @@ public final class CassandraLauncher implements AutoCloseable {
     OptionalLong recorded = readPid();
     if (recorded.isPresent() && isCassandra(recorded.getAsLong())) {
       long pid = recorded.getAsLong();
-      progress.accept("found Cassandra pid " + pid + " from " + settings.pidFile() + ", checking CQL on " + address());
+      progress.accept("found Cassandra pid " + pid + " from " + settings.pidFile() + ", checking CQL on " + where());
       awaitCql(ProcessHandle.of(pid).orElseThrow(), false);
-      progress.accept("reusing Cassandra pid " + pid + " on " + address());
+      progress.accept("reusing Cassandra pid " + pid + " on " + where());
       return pid;
     }
     return start();
@@ -98,7 +98,7 @@ public final class CassandraLauncher implements AutoCloseable {
     requireServerLib();
     if (CqlProbe.isListening(address(), Duration.ofMillis(500))) {
       throw new CassandraLaunchException(
-          address() + " is already in use by another process: stop it, or set"
+          where() + " is already in use by another process: stop it, or set"
               + " rootline.persistence.cassandra.native-port (or use that Cassandra as contact point)");
     }
     CassandraConfFiles.write(settings);
@@ -119,7 +119,7 @@ public final class CassandraLauncher implements AutoCloseable {
     writePid(pid);
     progress.accept(
         "started Cassandra pid " + pid + " (data " + settings.dataDir().toAbsolutePath().normalize()
-            + ", heap " + settings.heap() + "), waiting for CQL on " + address());
+            + ", heap " + settings.heap() + "), waiting for CQL on " + where());
     try {
       awaitCql(process.toHandle(), true);
     } catch (RuntimeException e) {
@@ -161,6 +161,10 @@ public final class CassandraLauncher implements AutoCloseable {
     return new Status(pid, alive, version);
   }
 
+  private String where() {
+    return settings.rpcAddress() + ":" + settings.nativePort();
+  }
+
   /** The Cassandra's CQL address. */
   public java.net.InetSocketAddress address() {
     return settings.contactPoint();
@@ -181,14 +185,14 @@ public final class CassandraLauncher implements AutoCloseable {
     while (true) {
       if (!process.isAlive()) {
         throw new CassandraLaunchException(
-            "Cassandra pid " + process.pid() + " exited before answering CQL on " + address() + logTail());
+            "Cassandra pid " + process.pid() + " exited before answering CQL on " + where() + logTail());
       }
       if (CqlProbe.isListening(address(), Duration.ofMillis(500))) {
         Optional<String> version = CqlProbe.releaseVersion(address(), LOCAL_DATACENTER, PROBE_TIMEOUT);
         if (version.isPresent()) {
           long seconds = Duration.ofNanos(System.nanoTime() - startNanos).toSeconds();
           progress.accept(
-              "Cassandra " + version.get() + " answers CQL on " + address() + " (pid " + process.pid()
+              "Cassandra " + version.get() + " answers CQL on " + where() + " (pid " + process.pid()
                   + (startedHere ? ", ready after " + seconds + " s)" : ")"));
           return;
         }
@@ -196,7 +200,7 @@ public final class CassandraLauncher implements AutoCloseable {
       long now = System.nanoTime();
       if (now >= deadline) {
         throw new CassandraLaunchException(
-            "Cassandra pid " + process.pid() + " did not answer CQL on " + address() + " within "
+            "Cassandra pid " + process.pid() + " did not answer CQL on " + where() + " within "
                 + settings.startupTimeout().toSeconds() + " s" + logTail());
       }
       if (now >= nextProgress) {
@@ -240,7 +244,7 @@ public final class CassandraLauncher implements AutoCloseable {
   private static boolean isCassandra(long pid) {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        .map(h -> h.info().commandLine().map(cl -> cl.contains(CassandraCommand.MAIN_CLASS)).orElse(true))
+        .map(h -> h.info().commandLine().map(cl -> cl.contains(CassandraCommand.MAIN_CLASS)).orElse(false))
         .orElse(false);
   }
 

@@ -1,6 +1,7 @@
 package dev.rootline.persistence.readside;
 
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import dev.rootline.persistence.JournalSchema;
 import dev.rootline.persistence.TraceEvent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -99,7 +100,7 @@ public final class TraceProjection {
             settings.restartMinBackoff(), settings.restartMaxBackoff(), settings.restartRandomFactor());
 
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
-        RestartSource.withBackoff(restart, () -> oneRun(session, journal, settings, counters))
+        RestartSource.withBackoff(restart, () -> oneRun(system, session, journal, settings, counters))
             .viaMat(KillSwitches.single(), Keep.right())
             .toMat(Sink.ignore(), Keep.both())
             .run(system);
@@ -116,15 +117,23 @@ public final class TraceProjection {
     return new Running(running.first(), running.second(), counters);
   }
 
-  /** One run: schema, stored offset, then follow the tag and store offsets as we go. */
+  /**
+   * One run: journal schema (the tag_views table it reads), read-side schema, stored offset, then
+   * follow the tag and store offsets as we go.
+   */
   private static Source<TimeBasedUUID, NotUsed> oneRun(
-      CassandraSession session, CassandraReadJournal journal, ReadSideSettings settings, Counters counters) {
+      ActorSystem<?> system,
+      CassandraSession session,
+      CassandraReadJournal journal,
+      ReadSideSettings settings,
+      Counters counters) {
     long run = counters.runs.incrementAndGet();
     ProjectionOffsetStore offsets = new ProjectionOffsetStore(session, settings);
     Source<TimeBasedUUID, ?> source =
         Source.lazyCompletionStageSource(
             () ->
-                ReadSideSchema.create(session, settings)
+                JournalSchema.create(system)
+                    .thenCompose(journalReady -> ReadSideSchema.create(session, settings))
                     .thenCompose(created -> TraceReadSideWriter.prepare(session, settings))
                     .thenCompose(
                         writer ->
