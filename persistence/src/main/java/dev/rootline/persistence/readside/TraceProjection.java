@@ -153,10 +153,11 @@ public final class TraceProjection {
               termination.whenComplete(
                   (done, error) -> {
                     if (error != null) {
+                      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                       log.warn(
                           "trace projection failed, restarting from the stored offset with backoff"
                               + " (min {}, max {}): {}",
-                          settings.restartMinBackoff(), settings.restartMaxBackoff(), error.toString());
+                          settings.restartMinBackoff(), settings.restartMaxBackoff(), cause.toString());
                     }
                   });
               return NotUsed.getInstance();

@@ -20,8 +20,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,16 +33,14 @@ import org.junit.jupiter.api.Test;
 class TraceReadSideIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static Config config;
   private ActorSystem<Void> system;
   private TraceProjection.Running projection;
 
-  @BeforeAll
-  static void cassandra() {
-    config =
-        TestCassandra.config(TestCassandra.uniqueKeyspace("readside_it"))
-            .withFallback(ConfigFactory.parseString("pekko.loglevel = INFO\npekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]"))
-            .withFallback(ConfigFactory.load());
+  /** Each test its own journal keyspace: both follow the same tag name. */
+  private static Config freshConfig() {
+    return TestCassandra.config(TestCassandra.uniqueKeyspace("readside_it"))
+        .withFallback(ConfigFactory.parseString("pekko.loglevel = INFO\npekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]"))
+        .withFallback(ConfigFactory.load());
   }
 
   @AfterEach
@@ -64,6 +62,7 @@ class TraceReadSideIT {
     RetainedTrace cart = Traces.trace(now.minus(10, ChronoUnit.MINUTES), "python3:8081", 500, "python3:8082");
     RetainedTrace login = Traces.trace(now.minus(5, ChronoUnit.MINUTES), "java:9000", 200);
     RetainedTrace yesterday = Traces.trace(now.minus(1, ChronoUnit.DAYS), "python3:8081", 504, "python3:8083");
+    Config config = freshConfig();
 
     system = ActorSystem.create(Behaviors.empty(), "read-side-it", config);
     JournalSchema.create(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -122,6 +121,48 @@ class TraceReadSideIT {
         .containsExactly(afterRestart.traceId(), cart.traceId());
     // Resumed from the stored offset rather than from the beginning of the tag.
     assertThat(projection.projected()).isLessThan(4);
+  }
+
+  @Test
+  void aFailingProjectionRestartsWithBackoffAndCatchesUpOnceCassandraAcceptsItsWrites() throws Exception {
+    // The read side's keyspace is missing and may not be created: every run fails until it exists.
+    String readKeyspace = TestCassandra.uniqueKeyspace("missing_read_side");
+    Config failing =
+        ConfigFactory.parseString(
+                "rootline.persistence.read-side { keyspace = " + readKeyspace + ", keyspace-autocreate = off,"
+                    + " restart-min-backoff = 200ms, restart-max-backoff = 1s }")
+            .withFallback(freshConfig());
+    system = ActorSystem.create(Behaviors.empty(), "read-side-failing-it", failing);
+    JournalSchema.create(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    projection = TraceProjection.start(system);
+    RetainedTrace trace = Traces.trace(Instant.now().minus(2, ChronoUnit.MINUTES), "python3:8090", 502);
+    retain(trace);
+
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (projection.restarts() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(projection.restarts()).isGreaterThanOrEqualTo(2);
+    assertThat(projection.projected()).isZero();
+
+    CassandraSessionRegistry.get(system)
+        .sessionFor("pekko.persistence.cassandra")
+        .executeDDL(
+            "CREATE KEYSPACE IF NOT EXISTS " + readKeyspace
+                + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    CassandraTraceQueries queries = CassandraTraceQueries.create(system);
+    Optional<RetainedTrace> found = Optional.empty();
+    while (found.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      try {
+        found = get(queries, trace.traceId());
+      } catch (java.util.concurrent.ExecutionException tablesNotThereYet) {
+        found = Optional.empty();
+      }
+    }
+    assertThat(found).contains(trace);
   }
 
   private void retain(RetainedTrace trace) throws Exception {
