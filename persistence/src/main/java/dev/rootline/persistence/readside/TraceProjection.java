@@ -3,9 +3,11 @@ package dev.rootline.persistence.readside;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import dev.rootline.persistence.JournalSchema;
 import dev.rootline.persistence.TraceEvent;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -18,6 +20,7 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.TimeBasedUUID;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
@@ -43,19 +46,31 @@ public final class TraceProjection {
 
   /** A running projection. */
   public static final class Running {
-    private final UniqueKillSwitch killSwitch;
+    private final SharedKillSwitch drain;
+    private final UniqueKillSwitch cancel;
     private final CompletionStage<Done> done;
     private final Counters counters;
 
-    private Running(UniqueKillSwitch killSwitch, CompletionStage<Done> done, Counters counters) {
-      this.killSwitch = killSwitch;
+    private Running(SharedKillSwitch drain, UniqueKillSwitch cancel, CompletionStage<Done> done, Counters counters) {
+      this.drain = drain;
+      this.cancel = cancel;
       this.done = done;
       this.counters = counters;
     }
 
-    /** Stops following the journal; completes when the stream has stopped. */
+    /**
+     * Stops following the journal: the events already read are written and their offset stored
+     * before the stream completes (a stream waiting to restart is cancelled after {@link
+     * #DRAIN_TIMEOUT}). Completes when the stream has stopped.
+     */
     public CompletionStage<Done> stop() {
-      killSwitch.shutdown();
+      drain.shutdown();
+      CompletableFuture.delayedExecutor(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(cancel::shutdown);
+      return done;
+    }
+
+    /** Completes when the projection has stopped (only after {@link #stop()}). */
+    public CompletionStage<Done> whenStopped() {
       return done;
     }
 
@@ -81,6 +96,9 @@ public final class TraceProjection {
     final AtomicLong runs = new AtomicLong();
   }
 
+  /** How long {@link Running#stop()} lets the stream write what it has read before cancelling. */
+  public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
   private TraceProjection() {}
 
   /** Starts the projection with the settings of {@code rootline.persistence.read-side}. */
@@ -99,8 +117,10 @@ public final class TraceProjection {
         RestartSettings.create(
             settings.restartMinBackoff(), settings.restartMaxBackoff(), settings.restartRandomFactor());
 
+    SharedKillSwitch drain = KillSwitches.shared("trace-projection");
+    // Only failures restart: a run completes only when drained by stop().
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
-        RestartSource.withBackoff(restart, () -> oneRun(system, session, journal, settings, counters))
+        RestartSource.onFailuresWithBackoff(restart, () -> oneRun(system, session, journal, drain, settings, counters))
             .viaMat(KillSwitches.single(), Keep.right())
             .toMat(Sink.ignore(), Keep.both())
             .run(system);
@@ -114,7 +134,7 @@ public final class TraceProjection {
                 log.info("trace projection stopped");
               }
             });
-    return new Running(running.first(), running.second(), counters);
+    return new Running(drain, running.first(), running.second(), counters);
   }
 
   /**
@@ -125,6 +145,7 @@ public final class TraceProjection {
       ActorSystem<?> system,
       CassandraSession session,
       CassandraReadJournal journal,
+      SharedKillSwitch drain,
       ReadSideSettings settings,
       Counters counters) {
     long run = counters.runs.incrementAndGet();
@@ -145,7 +166,7 @@ public final class TraceProjection {
                                           "trace projection {} following tag '{}' in keyspace {} from {}{}",
                                           settings.projectionName(), TraceEvent.TAG, settings.keyspace(),
                                           offset, run > 1 ? " (restart " + (run - 1) + ")" : "");
-                                      return follow(journal, offset, writer, offsets, settings, counters);
+                                      return follow(journal, offset, drain, writer, offsets, settings, counters);
                                     })));
     return source
         .watchTermination(
@@ -167,12 +188,14 @@ public final class TraceProjection {
   private static Source<TimeBasedUUID, NotUsed> follow(
       CassandraReadJournal journal,
       Offset from,
+      SharedKillSwitch drain,
       TraceReadSideWriter writer,
       ProjectionOffsetStore offsets,
       ReadSideSettings settings,
       Counters counters) {
     return journal
         .eventsByTag(TraceEvent.TAG, from)
+        .via(drain.flow())
         .mapAsync(1, envelope -> project(envelope, writer, counters).thenApply(done -> envelope.offset()))
         .filter(offset -> offset instanceof TimeBasedUUID)
         .map(offset -> (TimeBasedUUID) offset)
