@@ -1,0 +1,72 @@
+package dev.rootline.persistence.readside;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+
+/**
+ * The read-side tables. Every list row carries the whole summary, so a list is one partition read
+ * per day and never a lookup per trace.
+ *
+ * <ul>
+ *   <li>{@code traces}: trace id → summary + the full trace as JSON (get by id)
+ *   <li>{@code traces_by_time}: (UTC day) → start time desc, trace id (the list)
+ *   <li>{@code traces_by_service}: (service, UTC day) → the same, one row per service in the trace
+ *       (the list filtered by service)
+ *   <li>{@code projection_offsets}: projection name → last stored journal offset
+ * </ul>
+ */
+public final class ReadSideSchema {
+
+  /** Summary columns, in the order TraceRows binds and reads them. */
+  static final String SUMMARY_COLUMNS =
+      "duration_nanos, root_service, root_method, root_path, root_status, span_count, services,"
+          + " anomaly_score, reasons, decided_at_millis";
+
+  private static final String SUMMARY_COLUMN_TYPES =
+      "duration_nanos bigint, root_service text, root_method text, root_path text, root_status int,"
+          + " span_count int, services list<text>, anomaly_score double, reasons list<text>,"
+          + " decided_at_millis bigint";
+
+  private ReadSideSchema() {}
+
+  /** CREATE statements in dependency order; all IF NOT EXISTS, so running them again is harmless. */
+  public static List<String> statements(ReadSideSettings settings) {
+    String ks = settings.keyspace();
+    List<String> cql = new ArrayList<>();
+    if (settings.keyspaceAutocreate()) {
+      cql.add(
+          "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = {'class': 'SimpleStrategy',"
+              + " 'replication_factor': " + settings.replicationFactor() + "}");
+    }
+    cql.add(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".projection_offsets ("
+            + "projection_name text PRIMARY KEY, offset_uuid timeuuid, updated_at timestamp)");
+    cql.add(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".traces ("
+            + "trace_id text PRIMARY KEY, start_nanos bigint, " + SUMMARY_COLUMN_TYPES + ", trace_json text)");
+    cql.add(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".traces_by_time ("
+            + "day date, start_nanos bigint, trace_id text, " + SUMMARY_COLUMN_TYPES + ","
+            + " PRIMARY KEY ((day), start_nanos, trace_id))"
+            + " WITH CLUSTERING ORDER BY (start_nanos DESC, trace_id ASC)");
+    cql.add(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".traces_by_service ("
+            + "service text, day date, start_nanos bigint, trace_id text, " + SUMMARY_COLUMN_TYPES + ","
+            + " PRIMARY KEY ((service, day), start_nanos, trace_id))"
+            + " WITH CLUSTERING ORDER BY (start_nanos DESC, trace_id ASC)");
+    return cql;
+  }
+
+  /** Runs the CREATE statements one after the other (schema changes must not race). */
+  public static CompletionStage<Done> create(CassandraSession session, ReadSideSettings settings) {
+    CompletionStage<Done> done = CompletableFuture.completedFuture(Done.getInstance());
+    for (String statement : statements(settings)) {
+      done = done.thenCompose(d -> session.executeDDL(statement));
+    }
+    return done;
+  }
+}
