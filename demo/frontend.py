@@ -34,7 +34,7 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/search"):
             calls = [call(CATALOG + "/search?q=shoes")]
         elif self.path == "/checkout":
-            calls = [call(CART + "/cart"), call(CART + "/checkout")]
+            calls = [call(CATALOG + "/items"), call(CART + "/cart"), call(CART + "/checkout")]
         else:
             self.reply(404, b'{"error":"not found"}')
             return

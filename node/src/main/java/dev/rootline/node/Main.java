@@ -3,7 +3,6 @@ package dev.rootline.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.File;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,18 +33,11 @@ public final class Main {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  node.close();
-                  stopped.countDown();
-                },
-                "rootline-shutdown"));
-    node.whenTerminated().join();
-    // The actor system ended on its own (e.g. downed): let the hook run and exit.
-    System.exit(0);
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "rootline-shutdown"));
+    node.whenTerminated().toCompletableFuture().join();
+    // The actor system ended on its own (e.g. this node was downed): exit, the hook cleans up.
+    log.warn("the actor system terminated; the node exits");
+    System.exit(1);
   }
 
   static Config loadConfig(String[] args) {

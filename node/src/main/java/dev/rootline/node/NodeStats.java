@@ -1,0 +1,76 @@
+package dev.rootline.node;
+
+import dev.rootline.actors.capture.CaptureCounters;
+import dev.rootline.actors.capture.ProbeActor;
+import dev.rootline.actors.trace.PipelineStats;
+import dev.rootline.api.StatsSource;
+import dev.rootline.bpf.CaptureSession;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * What {@code GET /api/v1/stats} shows: the kernel capture's counters, span assembly's counters
+ * and the decision pipeline's counters. Assembly counters live in the probe actor; they are
+ * fetched every second so the API never waits on an actor.
+ */
+final class NodeStats implements StatsSource {
+  private static final Duration REFRESH = Duration.ofSeconds(1);
+
+  private final ActorSystem<?> system;
+  private final CaptureSession capture;
+  private final AtomicReference<CaptureCounters> assembly = new AtomicReference<>();
+
+  private NodeStats(ActorSystem<?> system, CaptureSession capture) {
+    this.system = system;
+    this.capture = capture;
+  }
+
+  static NodeStats start(
+      ActorSystem<?> system, CaptureSession capture, ActorRef<ProbeActor.Command> probe) {
+    NodeStats stats = new NodeStats(system, capture);
+    if (probe != null) {
+      system
+          .scheduler()
+          .scheduleWithFixedDelay(
+              REFRESH,
+              REFRESH,
+              () ->
+                  AskPattern.<ProbeActor.Command, CaptureCounters>ask(
+                          probe, ProbeActor.GetCounters::new, REFRESH, system.scheduler())
+                      .thenAccept(stats.assembly::set),
+              system.executionContext());
+    }
+    return stats;
+  }
+
+  @Override
+  public Map<String, Object> snapshot() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("capture", capture != null ? fields(capture.counters()) : Map.of("enabled", false));
+    CaptureCounters a = assembly.get();
+    if (a != null) {
+      out.put("assembly", fields(a));
+    }
+    out.put("pipeline", PipelineStats.get(system).snapshot());
+    return out;
+  }
+
+  /** A counters record as a JSON-ready map, in declaration order. */
+  private static Map<String, Object> fields(Record counters) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (RecordComponent c : counters.getClass().getRecordComponents()) {
+      try {
+        out.put(c.getName(), c.getAccessor().invoke(counters));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + c.getName(), e);
+      }
+    }
+    return out;
+  }
+}

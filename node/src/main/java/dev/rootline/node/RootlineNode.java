@@ -1,0 +1,204 @@
+package dev.rootline.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.rootline.actors.capture.CaptureAssemblySettings;
+import dev.rootline.actors.capture.EventSource;
+import dev.rootline.actors.capture.ProbeActor;
+import dev.rootline.actors.trace.RetainedTraces;
+import dev.rootline.actors.trace.TraceEntity;
+import dev.rootline.actors.trace.TraceRecord;
+import dev.rootline.actors.trace.TraceScorer;
+import dev.rootline.actors.trace.TraceSettings;
+import dev.rootline.api.ApiServer;
+import dev.rootline.api.ApiSettings;
+import dev.rootline.bpf.CaptureSession;
+import dev.rootline.bpf.CaptureSettings;
+import dev.rootline.cluster.ClusterFormation;
+import dev.rootline.cluster.ClusterSettings;
+import dev.rootline.cluster.PekkoClusterConfig;
+import dev.rootline.persistence.JournalSchema;
+import dev.rootline.persistence.cassandra.CassandraLauncher;
+import dev.rootline.persistence.cassandra.CassandraLauncherSettings;
+import dev.rootline.persistence.readside.CassandraTraceQueries;
+import dev.rootline.persistence.readside.TraceProjection;
+import io.vertx.core.Vertx;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Rootline process on one host: the local Cassandra (when none is configured), the actor
+ * system in its cluster, trace entities, the scorer, the read-side projection, the eBPF capture
+ * and the API. {@link #close()} stops them in the reverse order.
+ */
+public final class RootlineNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RootlineNode.class);
+
+  private final CassandraLauncher cassandra;
+  private final ActorSystem<Void> system;
+  private final TraceProjection.Running projection;
+  private final CaptureSession capture;
+  private final Vertx vertx;
+  private final ApiServer api;
+
+  private RootlineNode(
+      CassandraLauncher cassandra,
+      ActorSystem<Void> system,
+      TraceProjection.Running projection,
+      CaptureSession capture,
+      Vertx vertx,
+      ApiServer api) {
+    this.cassandra = cassandra;
+    this.system = system;
+    this.projection = projection;
+    this.capture = capture;
+    this.vertx = vertx;
+    this.api = api;
+  }
+
+  /** Starts everything and returns once the API answers; throws with a readable cause. */
+  public static RootlineNode start(Config config) throws Exception {
+    NodeSettings settings = NodeSettings.create(config);
+    CassandraLauncher cassandra = null;
+    CaptureSession capture = null;
+    ActorSystem<Void> system = null;
+    Vertx vertx = null;
+    try {
+      if (settings.startLocalCassandra()) {
+        cassandra = new CassandraLauncher(CassandraLauncherSettings.create(config), log::info);
+        cassandra.attachOrStart();
+        config = withContactPoint(config, cassandra.address());
+      }
+
+      ClusterSettings clusterSettings = ClusterSettings.create(config);
+      system =
+          ActorSystem.create(
+              Behaviors.empty(),
+              clusterSettings.systemName(),
+              PekkoClusterConfig.apply(clusterSettings, config));
+      ClusterFormation.join(system, clusterSettings, settings.joinTimeout())
+          .toCompletableFuture()
+          .get(settings.joinTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+
+      // Keyspace and journal tables before any entity recovers (a fresh keyspace raced otherwise).
+      JournalSchema.create(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+      TraceSettings traceSettings = TraceSettings.create(config);
+      ActorRef<TraceScorer.Command> scorer =
+          system.systemActorOf(
+              TraceScorer.create(traceSettings.scorer()), "trace-scorer", TraceScorer.DISPATCHER);
+      var retainedTopic =
+          system.systemActorOf(RetainedTraces.topic(), "retained-traces", Props.empty());
+      TraceRecord.init(system);
+      TraceEntity.init(system, traceSettings, scorer, retainedTopic);
+      TraceProjection.Running projection = TraceProjection.start(system);
+
+      ActorRef<ProbeActor.Command> probe = null;
+      if (settings.captureEnabled()) {
+        CaptureAssemblySettings assembly = CaptureAssemblySettings.create(config);
+        capture = CaptureSession.open(CaptureSettings.create(config));
+        CaptureSession session = capture;
+        ClusterSharding sharding = ClusterSharding.get(system);
+        probe =
+            system.systemActorOf(
+                ProbeActor.create(
+                    assembly,
+                    EventSource.closing(session::poll, session),
+                    span -> TraceEntity.recordSpan(sharding, span)),
+                "probe",
+                ProbeActor.DISPATCHER);
+        log.info("capturing socket traffic on host {} with eBPF", assembly.host());
+      } else {
+        log.info("capture disabled (rootline.node.capture-enabled = off)");
+      }
+
+      NodeStats stats = NodeStats.start(system, capture, probe);
+      TopicFeed feed = TopicFeed.start(system, retainedTopic);
+      vertx = Vertx.vertx();
+      ApiServer api =
+          ApiServer.start(
+                  vertx,
+                  ApiSettings.create(config),
+                  CassandraTraceQueries.create(system),
+                  stats,
+                  feed)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      log.info("API listening on http://{}:{}/api/v1", ApiSettings.create(config).host(), api.port());
+      return new RootlineNode(cassandra, system, projection, capture, vertx, api);
+    } catch (Exception | Error e) {
+      if (vertx != null) {
+        vertx.close();
+      }
+      if (capture != null) {
+        capture.close();
+      }
+      if (system != null) {
+        system.terminate();
+      }
+      if (cassandra != null) {
+        cassandra.close();
+      }
+      throw e;
+    }
+  }
+
+  /** The API's port (useful when configured as 0). */
+  public int apiPort() {
+    return api.port();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public CompletionStage<Done> whenTerminated() {
+    return system.getWhenTerminated();
+  }
+
+  @Override
+  public void close() {
+    log.info("stopping the node");
+    await(api.close().toCompletionStage(), "API");
+    if (capture != null) {
+      capture.close();
+    }
+    await(projection.stop(), "projection");
+    system.terminate();
+    await(system.getWhenTerminated(), "actor system");
+    await(vertx.close().toCompletionStage(), "Vert.x");
+    if (cassandra != null) {
+      cassandra.close();
+    }
+  }
+
+  private static void await(CompletionStage<?> stage, String what) {
+    try {
+      stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("{} did not stop cleanly: {}", what, e.toString());
+    }
+  }
+
+  private static Config withContactPoint(Config config, InetSocketAddress address) {
+    String hostPort = address.getHostString() + ":" + address.getPort();
+    return ConfigFactory.empty()
+        .withValue("rootline.persistence.contact-point", ConfigValueFactory.fromAnyRef(hostPort))
+        .withValue(
+            "datastax-java-driver.basic.contact-points",
+            ConfigValueFactory.fromIterable(List.of(hostPort)))
+        .withFallback(config);
+  }
+}
