@@ -25,12 +25,17 @@ import dev.rootline.persistence.readside.CassandraTraceQueries;
 import dev.rootline.persistence.readside.TraceProjection;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.PoisonPill;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -44,25 +49,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class RootlineNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RootlineNode.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final CassandraLauncher cassandra;
   private final ActorSystem<Void> system;
   private final TraceProjection.Running projection;
   private final CaptureSession capture;
+  private final ActorRef<ProbeActor.Command> probe;
   private final Vertx vertx;
   private final ApiServer api;
+  private boolean closed;
 
   private RootlineNode(
       CassandraLauncher cassandra,
       ActorSystem<Void> system,
       TraceProjection.Running projection,
       CaptureSession capture,
+      ActorRef<ProbeActor.Command> probe,
       Vertx vertx,
       ApiServer api) {
     this.cassandra = cassandra;
     this.system = system;
     this.projection = projection;
     this.capture = capture;
+    this.probe = probe;
     this.vertx = vertx;
     this.api = api;
   }
@@ -137,7 +147,7 @@ public final class RootlineNode implements AutoCloseable {
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       log.info("API listening on http://{}:{}/api/v1", ApiSettings.create(config).host(), api.port());
-      return new RootlineNode(cassandra, system, projection, capture, vertx, api);
+      return new RootlineNode(cassandra, system, projection, capture, probe, vertx, api);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -168,13 +178,31 @@ public final class RootlineNode implements AutoCloseable {
     return system.getWhenTerminated();
   }
 
+  /**
+   * Stops in the order that loses nothing: capture first (no new spans), then the trace region
+   * gracefully (each trace entity decides what it holds and persists it while the TraceRecord
+   * region still runs), then the rest.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     log.info("stopping the node");
     await(api.close().toCompletionStage(), "API");
-    if (capture != null) {
+    if (probe != null) {
+      // The probe closes its capture session when it stops.
+      await(Patterns.gracefulStop(Adapter.toClassic(probe), DRAIN_TIMEOUT, PoisonPill.getInstance()), "capture");
+    } else if (capture != null) {
       capture.close();
     }
+    var traceRegion =
+        org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
+            .shardRegion(TraceEntity.ENTITY_KEY.name());
+    await(
+        Patterns.gracefulStop(traceRegion, DRAIN_TIMEOUT, ShardRegion.gracefulShutdownInstance()),
+        "trace entities (deciding what they hold)");
     await(projection.stop(), "projection");
     system.terminate();
     await(system.getWhenTerminated(), "actor system");
@@ -186,7 +214,7 @@ public final class RootlineNode implements AutoCloseable {
 
   private static void await(CompletionStage<?> stage, String what) {
     try {
-      stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+      stage.toCompletableFuture().get(DRAIN_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("{} did not stop cleanly: {}", what, e.toString());
     }
