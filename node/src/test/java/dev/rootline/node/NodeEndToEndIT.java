@@ -60,6 +60,9 @@ class NodeEndToEndIT {
             .withFallback(ConfigFactory.load())
             .resolve();
     services = new DemoServices(0.5);
+    System.out.printf(
+        "demo services: frontend :%d, catalog :%d, cart :%d%n",
+        services.frontendPort, services.catalogPort, services.cartPort);
     node = RootlineNode.start(config);
     stream =
         HTTP.newWebSocketBuilder()
