@@ -73,6 +73,8 @@ final class ConnectionStream {
   /** Non-HTTP, upgraded or reset: events are ignored until the connection closes. */
   private boolean ignored;
   private boolean spokeHttp;
+  /** This end closed the connection (CLOSE), as opposed to the peer shutting its side. */
+  private boolean closedHere;
 
   private Http1Parser requestParser;
   private Http1Parser responseParser;
@@ -230,9 +232,13 @@ final class ConnectionStream {
     ignored = true;
   }
 
-  /** CLOSE: what the close delimits completes; what it cut short fails. */
+  /**
+   * CLOSE: what the close delimits completes; a response whose head was seen keeps its status
+   * (see {@link #responseCutShortError}); what has no response fails.
+   */
   void onClose(long timeNanos) {
     if (!ignored && role != Role.UNKNOWN) {
+      closedHere = true;
       requestParser.endOfStream();
       responseParser.endOfStream();
     }
@@ -357,6 +363,16 @@ final class ConnectionStream {
     observer.streamBroken(this, reason, spokeHttp);
   }
 
+  /**
+   * Why a response cut short by the end of the stream is a failure, or null when it is not: a
+   * client that closes after reading the head has its answer and chose not to read the rest (e.g.
+   * Python's urllib raises HTTPError on a 4xx/5xx head and closes without reading the body), while
+   * a server that closes mid-body, or a peer that closes before the body it announced, broke it.
+   */
+  private String responseCutShortError() {
+    return closedHere && role == Role.CLIENT ? null : "connection closed before end of response";
+  }
+
   private void remember(HttpExchange x) {
     if (recent.size() == RECENT_EXCHANGES) {
       recent.removeFirst();
@@ -478,6 +494,9 @@ final class ConnectionStream {
       }
       x.response = message;
       x.endNanos = message.lastEndNanos();
+      if (message.cutShort()) {
+        x.error = responseCutShortError();
+      }
       observer.exchangeDone(ConnectionStream.this, x);
     }
 

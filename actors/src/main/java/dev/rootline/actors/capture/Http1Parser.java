@@ -247,13 +247,22 @@ public final class Http1Parser {
   }
 
   /**
-   * The connection closed or the peer shut its side: a message delimited by the close ends now; a
-   * message cut short is dropped (its exchange is the owner's business).
+   * The connection closed or the peer shut its side: a message delimited by the close ends now. A
+   * message whose head was seen but whose Content-Length or chunked body was cut short still ends,
+   * marked {@link HttpMessage#cutShort()}: its head went over the wire (a client that stops reading
+   * after the head has its status). A message cut inside its head is dropped.
    */
   public void endOfStream() {
     switch (state) {
       case BODY_UNTIL_CLOSE -> endMessage(false);
       case BODY_OPEN -> endMessage(true);
+      case BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS -> {
+        if (currentHead != null) {
+          endMessage(true, true);
+        } else {
+          resetMessage();
+        }
+      }
       case BROKEN, STOPPED -> {
         return;
       }
@@ -302,6 +311,10 @@ public final class Http1Parser {
   }
 
   private void endMessage(boolean inferred) {
+    endMessage(inferred, false);
+  }
+
+  private void endMessage(boolean inferred, boolean cutShort) {
     HttpMessage message =
         new HttpMessage(
             currentHead,
@@ -310,7 +323,8 @@ public final class Http1Parser {
             firstStart,
             firstEnd,
             lastEnd,
-            inferred);
+            inferred,
+            cutShort);
     resetMessage();
     state = State.IDLE;
     listener.onMessageEnd(message);

@@ -12,6 +12,8 @@ package dev.rootline.actors.capture;
  * @param lastEndNanos exit time of the syscall that moved the last byte
  * @param inferredEnd true when the end was inferred (syscall boundaries, a cut head, a close)
  *     rather than read from Content-Length or chunked framing
+ * @param cutShort true when the stream ended before the body its framing announced had moved:
+ *     the head is whole, the body only a prefix (see {@link Http1Parser#endOfStream()})
  */
 public record HttpMessage(
     HttpHead head,
@@ -20,4 +22,5 @@ public record HttpMessage(
     long firstStartNanos,
     long firstEndNanos,
     long lastEndNanos,
-    boolean inferredEnd) {}
+    boolean inferredEnd,
+    boolean cutShort) {}

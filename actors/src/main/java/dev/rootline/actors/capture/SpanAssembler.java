@@ -363,7 +363,7 @@ public final class SpanAssembler {
 
   private void emit(ConnectionStream s, HttpExchange x) {
     boolean server = s.role() == ConnectionStream.Role.SERVER;
-    HttpHead final_ = x.response == null ? null : x.response.head();
+    HttpHead final_ = x.response != null ? x.response.head() : finalResponseHead(x);
     Span span =
         new Span(
             x.link.traceId(),
@@ -390,6 +390,12 @@ public final class SpanAssembler {
     x.response = null;
     spansEmitted++;
     sink.accept(span);
+  }
+
+  /** A final response head seen before a reset or a timeout: the status did arrive. */
+  private static HttpHead finalResponseHead(HttpExchange x) {
+    HttpHead h = x.responseHead;
+    return h == null || h.isInterim() ? null : h;
   }
 
   private String serverService(ConnectionStream s) {

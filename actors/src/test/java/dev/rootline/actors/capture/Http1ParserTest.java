@@ -111,6 +111,57 @@ class Http1ParserTest {
     assertThat(r.messages.get(0).inferredEnd()).isFalse();
   }
 
+  static Stream<Arguments> bodiesCutShort() {
+    return Stream.of(
+        Arguments.of("Content-Length body never read", "HTTP/1.1 500 Oops\r\nContent-Length: 27\r\n\r\n", "500 41"),
+        Arguments.of("Content-Length body half read", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf", "200 43"),
+        Arguments.of(
+            "chunked body inside a chunk",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhe",
+            "200 52"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bodiesCutShort")
+  void bodyCutShortByTheEndOfTheStreamStillEndsTheMessageWithItsHead(
+      String name, String received, String summary) {
+    Recorder r = new Recorder();
+    Http1Parser p = new Http1Parser(Http1Parser.Mode.RESPONSE, HttpLimits.defaults(), r, true);
+    feed(p, received, 10, 20);
+    assertThat(r.messages).isEmpty();
+
+    p.endOfStream();
+
+    assertThat(r.summaries()).containsExactly(summary);
+    HttpMessage m = r.messages.get(0);
+    assertThat(m.cutShort()).isTrue();
+    assertThat(m.inferredEnd()).isTrue();
+    assertThat(m.lastEndNanos()).isEqualTo(20);
+    assertThat(r.errors).isEmpty();
+  }
+
+  @Test
+  void headCutShortByTheEndOfTheStreamIsDropped() {
+    Recorder r = new Recorder();
+    Http1Parser p = new Http1Parser(Http1Parser.Mode.RESPONSE, HttpLimits.defaults(), r, true);
+    feed(p, "HTTP/1.1 200 OK\r\nContent-Le", 10, 20);
+
+    p.endOfStream();
+
+    assertThat(r.messages).isEmpty();
+    assertThat(r.errors).isEmpty();
+  }
+
+  @Test
+  void completeMessagesAreNotCutShort() {
+    Recorder r = new Recorder();
+    Http1Parser p = new Http1Parser(Http1Parser.Mode.RESPONSE, HttpLimits.defaults(), r, true);
+    feed(p, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 10, 20);
+    p.endOfStream();
+
+    assertThat(r.messages).singleElement().extracting(HttpMessage::cutShort).isEqualTo(false);
+  }
+
   @Test
   void keepsFirstBytesAsExcerptAndTimesOfFirstAndLastSyscall() {
     Recorder r = new Recorder();
