@@ -35,9 +35,11 @@ public final class Main {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "rootline-shutdown"));
     node.whenTerminated().toCompletableFuture().join();
-    // The actor system ended on its own (e.g. this node was downed): exit, the hook cleans up.
-    log.warn("the actor system terminated; the node exits");
-    System.exit(1);
+    if (!node.isClosing()) {
+      // The actor system ended on its own (e.g. this node was downed): exit, the hook cleans up.
+      log.warn("the actor system terminated; the node exits");
+      System.exit(1);
+    }
   }
 
   static Config loadConfig(String[] args) {

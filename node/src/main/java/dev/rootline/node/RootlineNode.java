@@ -27,7 +27,9 @@ import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -190,31 +192,47 @@ public final class RootlineNode implements AutoCloseable {
     }
     closed = true;
     log.info("stopping the node");
-    await(api.close().toCompletionStage(), "API");
+    step("API", () -> api.close().toCompletionStage());
     if (probe != null) {
       // The probe closes its capture session when it stops.
-      await(Patterns.gracefulStop(Adapter.toClassic(probe), DRAIN_TIMEOUT, PoisonPill.getInstance()), "capture");
+      step(
+          "capture",
+          () -> Patterns.gracefulStop(Adapter.toClassic(probe), DRAIN_TIMEOUT, PoisonPill.getInstance()));
     } else if (capture != null) {
-      capture.close();
+      step("capture", () -> {
+        capture.close();
+        return CompletableFuture.completedFuture(null);
+      });
     }
-    var traceRegion =
-        org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
-            .shardRegion(TraceEntity.ENTITY_KEY.name());
-    await(
-        Patterns.gracefulStop(traceRegion, DRAIN_TIMEOUT, ShardRegion.gracefulShutdownInstance()),
-        "trace entities (deciding what they hold)");
-    await(projection.stop(), "projection");
-    system.terminate();
-    await(system.getWhenTerminated(), "actor system");
-    await(vertx.close().toCompletionStage(), "Vert.x");
+    step(
+        "trace entities (deciding and persisting what they hold)",
+        () ->
+            Patterns.gracefulStop(
+                org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
+                    .shardRegion(TraceEntity.ENTITY_KEY.name()),
+                DRAIN_TIMEOUT,
+                ShardRegion.gracefulShutdownInstance()));
+    step("read-side projection", projection::stop);
+    step("actor system", () -> {
+      system.terminate();
+      return system.getWhenTerminated();
+    });
+    step("Vert.x", () -> vertx.close().toCompletionStage());
     if (cassandra != null) {
       cassandra.close();
     }
+    log.info("node stopped");
   }
 
-  private static void await(CompletionStage<?> stage, String what) {
+  /** True once {@link #close()} began: the actor system's end is then expected. */
+  public synchronized boolean isClosing() {
+    return closed;
+  }
+
+  /** One shutdown step; a failing or slow step is logged and the next one still runs. */
+  private static void step(String what, Supplier<CompletionStage<?>> action) {
     try {
-      stage.toCompletableFuture().get(DRAIN_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+      action.get().toCompletableFuture().get(DRAIN_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("{} did not stop cleanly: {}", what, e.toString());
     }
