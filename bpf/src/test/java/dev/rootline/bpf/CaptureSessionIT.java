@@ -16,14 +16,17 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -296,11 +299,21 @@ class CaptureSessionIT {
 
   @Test
   void anUnprivilegedProcessGetsAReadableReason() throws Exception {
-    // only our own classes: nobody cannot read the Maven repository under /root
-    String classpath = location(CaptureSession.class) + ":" + location(OpenAndReport.class);
-    Process probe = start("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        javaBinary(), "-Djava.io.tmpdir=/tmp", "-cp", classpath, OpenAndReport.class.getName());
-    String reported = finish(probe);
+    // only our own classes, copied where nobody can read them: the checkout may sit in a 0700
+    // directory, and nobody cannot read the Maven repository under /root either
+    Path readable = Files.createTempDirectory("rootline-unprivileged");
+    String reported;
+    try {
+      Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rwxr-xr-x"));
+      copyTree(location(CaptureSession.class), readable.resolve("classes"));
+      copyTree(location(OpenAndReport.class), readable.resolve("test-classes"));
+      String classpath = readable.resolve("classes") + ":" + readable.resolve("test-classes");
+      Process probe = start("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+          javaBinary(), "-Djava.io.tmpdir=/tmp", "-cp", classpath, OpenAndReport.class.getName());
+      reported = finish(probe);
+    } finally {
+      deleteTree(readable);
+    }
 
     assertThat(reported).startsWith("CaptureUnavailableException: ").contains("not running as root");
   }
@@ -490,6 +503,30 @@ class CaptureSessionIT {
 
   private static String python3() {
     return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+  }
+
+  /** Copies a directory tree, world-readable. */
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } else {
+          Files.copy(p, target);
+          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static Path location(Class<?> type) throws URISyntaxException {
