@@ -180,10 +180,21 @@ class NodeEndToEndIT {
     assertThat(trace.get("spans")).isNotEmpty();
   }
 
+  /**
+   * Failed checkouts through this test's frontend. Capture is host-wide, so traces of other
+   * services on this machine (another test run, say) may be retained too: they do not count.
+   */
   private static List<JsonNode> failedCheckouts(JsonNode traces) {
     List<JsonNode> out = new ArrayList<>();
+    String frontend = "python3:" + services.frontendPort;
     for (JsonNode t : traces) {
-      if (t.get("rootPath").asText().equals("/checkout") && t.get("rootStatus").asInt() == 500) {
+      boolean ours = false;
+      for (JsonNode s : t.get("services")) {
+        ours |= s.asText().equals(frontend);
+      }
+      if (ours
+          && t.get("rootPath").asText().equals("/checkout")
+          && t.get("rootStatus").asInt() == 500) {
         out.add(t);
       }
     }
