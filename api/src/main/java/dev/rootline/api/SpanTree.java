@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * A retained trace as the UI draws it: the summary, then the spans nested by parent, each with its
@@ -48,35 +47,14 @@ final class SpanTree {
         .put("spans", new SpanTree(trace.spans()).nest());
   }
 
-  /**
-   * The trace's own summary; when its spans name no root (every parent captured, i.e. a cycle),
-   * the earliest span stands in as root so the trace can still be shown.
-   */
+  /** The trace's own summary; a trace stored without spans cannot be shown. */
   private static TraceSummary summaryOf(RetainedTrace trace) {
     if (trace.spans().isEmpty()) {
       throw ApiProblem.internal("trace " + trace.traceId() + " was stored without spans", null);
     }
-    try {
-      return trace.summary();
-    } catch (NoSuchElementException noRoot) {
-      Span root = trace.spans().stream().min(BY_START).orElseThrow();
-      long start = root.startEpochNanos();
-      long end = trace.spans().stream().mapToLong(Span::endEpochNanos).max().orElse(start);
-      return new TraceSummary(
-          trace.traceId(),
-          start,
-          end - start,
-          root.service(),
-          root.method(),
-          root.path(),
-          root.status(),
-          trace.spans().size(),
-          trace.spans().stream().map(Span::service).distinct().sorted().toList(),
-          trace.anomalyScore(),
-          trace.reasons(),
-          trace.decidedAtEpochMillis());
-    }
+    return trace.summary();
   }
+
 
   private JsonArray nest() {
     List<Integer> roots = new ArrayList<>();

@@ -25,12 +25,19 @@ public record RetainedTrace(
     reasons = List.copyOf(reasons);
   }
 
-  /** The root span: the one without a parent inside this trace, earliest first. */
+  /**
+   * The root span: the earliest one without a parent inside this trace. When every span names a
+   * parent inside the trace (a cycle, which only bad input can make), the earliest span stands in.
+   *
+   * @throws java.util.NoSuchElementException when the trace has no span at all
+   */
   public Span root() {
     var ids = spans.stream().map(Span::spanId).collect(java.util.stream.Collectors.toSet());
+    Comparator<Span> byStart = Comparator.comparingLong(Span::startEpochNanos);
     return spans.stream()
         .filter(s -> s.parentSpanId() == null || !ids.contains(s.parentSpanId()))
-        .min(Comparator.comparingLong(Span::startEpochNanos))
+        .min(byStart)
+        .or(() -> spans.stream().min(byStart))
         .orElseThrow();
   }
 
