@@ -42,6 +42,7 @@ public final class CassandraCommand {
           "-Dio.netty.allocator.maxOrder=11");
 
   private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Path SH = Path.of("/bin/sh");
 
   private CassandraCommand() {}
@@ -80,7 +81,9 @@ public final class CassandraCommand {
   /**
    * The full command. As root Cassandra mlockall()s its whole heap (RSS = heap + 400 MB); a 64 KiB
    * memlock limit and no CAP_IPC_LOCK make that fail harmlessly with a warning instead. {@code exec}
-   * keeps the pid: the pid of the started process is the Cassandra JVM's.
+   * keeps the pid: the pid of the started process is the Cassandra JVM's. {@code setsid} puts it
+   * in a session of its own, so a Ctrl-C meant for whoever started it (the demo, a test run) does
+   * not kill the database under a node that is still draining into it.
    */
   public static List<String> command(CassandraLauncherSettings s) {
     List<String> java = javaCommand(s);
@@ -88,6 +91,9 @@ public final class CassandraCommand {
       return java;
     }
     List<String> cmd = new ArrayList<>(List.of(SH.toString(), "-c", "ulimit -l 64 2>/dev/null; exec \"$@\"", "cassandra"));
+    if (Files.isExecutable(SETSID)) {
+      cmd.add(SETSID.toString());
+    }
     if (Files.isExecutable(SETPRIV)) {
       cmd.addAll(List.of(SETPRIV.toString(), "--bounding-set=-ipc_lock", "--inh-caps=-ipc_lock", "--"));
     }
