@@ -83,6 +83,19 @@ class NodeEndToEndIT {
   @Test
   @Order(1)
   void everyFailedCheckoutIsRetainedOnceWithSpansOfThreeServices() throws Exception {
+    try {
+      sendCheckoutsAndCheckTheirTraces();
+    } catch (AssertionError | Exception failure) {
+      // What span assembly saw (requests parsed, non-HTTP connections, parse errors, drops...)
+      // tells a capture problem from a storage or scoring one; show it in the CI log.
+      String stats = statsForDiagnosis();
+      System.err.println("NodeEndToEndIT test 1 failed; node stats: " + stats);
+      failure.addSuppressed(new AssertionError("node stats when test 1 failed: " + stats));
+      throw failure;
+    }
+  }
+
+  private void sendCheckoutsAndCheckTheirTraces() throws Exception {
     for (int i = 0; i < 20; i++) {
       assertThat(Curl.get(frontend("/"))).isEqualTo(200);
       if (Curl.get(frontend("/checkout")) == 500) {
@@ -175,6 +188,16 @@ class NodeEndToEndIT {
     JsonNode trace = getJson("/api/v1/traces/" + failedTraceId);
     assertThat(trace.at("/trace/traceId").asText()).isEqualTo(failedTraceId);
     assertThat(trace.get("spans")).isNotEmpty();
+  }
+
+  /** The node's span assembly counters first, then all of /api/v1/stats, or why they are missing. */
+  private static String statsForDiagnosis() {
+    try {
+      JsonNode stats = getJson("/api/v1/stats");
+      return "assembly " + stats.get("assembly") + "; all " + stats;
+    } catch (Exception | AssertionError e) {
+      return "(stats unavailable: " + e + ")";
+    }
   }
 
   private static List<JsonNode> failedCheckouts(JsonNode traces) {
