@@ -3,7 +3,6 @@ package dev.rootline.actors.capture;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.persistence.CborSerializable;
 import dev.rootline.persistence.Span;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -41,18 +40,35 @@ public final class ProbeActor {
   private final ActorContext<Command> context;
   private final EventSource source;
   private final SpanAssembler assembler;
+  /** Given by tests; null means {@link #eventClock}. */
   private final LongSupplier nowEpochNanos;
+  private final EventClock eventClock = new EventClock(System::nanoTime);
   private final List<CaptureEvent> batch = new ArrayList<>();
   private long pollFailures;
   private long sinkFailures;
 
   public static Behavior<Command> create(
       CaptureAssemblySettings settings, EventSource source, Consumer<Span> spans) {
-    return create(settings, source, spans, ProbeActor::wallClockNanos);
+    return start(settings, source, spans, null);
   }
 
-  /** With a given clock for time-driven work (grace, timeouts) when the source is idle. */
+  /**
+   * With a given event-time clock for time-driven work (grace, timeouts) when the source is idle.
+   * It must tell the time the way the events do; by default (the other {@code create}) that time
+   * is taken from the events themselves, never from the wall clock (see {@link EventClock}).
+   */
   public static Behavior<Command> create(
+      CaptureAssemblySettings settings,
+      EventSource source,
+      Consumer<Span> spans,
+      LongSupplier nowEpochNanos) {
+    if (nowEpochNanos == null) {
+      throw new IllegalArgumentException("nowEpochNanos is required");
+    }
+    return start(settings, source, spans, nowEpochNanos);
+  }
+
+  private static Behavior<Command> start(
       CaptureAssemblySettings settings,
       EventSource source,
       Consumer<Span> spans,
@@ -99,9 +115,18 @@ public final class ProbeActor {
         }
       }
       if (batch.isEmpty()) {
-        // Drained: the wall clock is now safe to use as event time (nothing older is pending).
-        assembler.tick(nowEpochNanos.getAsLong());
+        // Drained: event time may advance to now (nothing older is pending).
+        if (nowEpochNanos != null) {
+          assembler.tick(nowEpochNanos.getAsLong());
+        } else if (eventClock.started()) {
+          assembler.tick(eventClock.nowEpochNanos());
+        }
         break;
+      }
+      for (CaptureEvent e : batch) {
+        if (e != null) {
+          eventClock.observed(e.endEpochNanos());
+        }
       }
       assembler.acceptBatch(batch);
     }
@@ -133,10 +158,5 @@ public final class ProbeActor {
             .warn("Span consumer failed ({} so far); span {} lost", sinkFailures, span.spanId(), e);
       }
     }
-  }
-
-  private static long wallClockNanos() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 }

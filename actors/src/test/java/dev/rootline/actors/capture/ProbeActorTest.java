@@ -108,6 +108,89 @@ class ProbeActorTest {
     testKit.stop(probe);
   }
 
+  /**
+   * The order of events of one checkout in NodeEndToEndIT (curl -> frontend -> cart), with the
+   * source idle between the frontend reading its request and calling the cart. Event times are
+   * kernel times from years ago, as if the wall clock had been stepped after the capture opened:
+   * idle ticks must not take that wall clock for event time. When they did, the first scan timed
+   * out the frontend's request (and curl's), which ended the frontend thread's server request,
+   * so its call to the cart became a root span of service "python3" with the cart as only child.
+   */
+  @Test
+  void idleTicksFollowEventTimeNotTheWallClock() throws Exception {
+    long t = SpanAssemblerTest.ms(0); // November 2023: far behind the wall clock
+    SpanAssemblerTest.Sock curl =
+        SpanAssemblerTest.client("curl", 300, 5, "127.0.0.1:50000", "127.0.0.1:8081");
+    SpanAssemblerTest.Sock frontend =
+        SpanAssemblerTest.server("python3", 100, 4, "127.0.0.1:8081", "127.0.0.1:50000");
+    SpanAssemblerTest.Sock toCart =
+        SpanAssemblerTest.client("python3", 100, 5, "127.0.0.1:41000", "127.0.0.1:8082");
+    SpanAssemblerTest.Sock cart =
+        SpanAssemblerTest.server("python3", 200, 4, "127.0.0.1:8082", "127.0.0.1:41000");
+    String request = "GET /checkout HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    String failed = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
+    ScriptedSource source = new ScriptedSource();
+    source.script.add(
+        List.of(
+            curl.connectInProgress(t),
+            frontend.accept(t + ms(1)),
+            curl.out(t + ms(2), 301, request),
+            frontend.in(t + ms(3), 101, request)));
+    // Idle polls: the probe ticks (and the assembler scans) while the frontend calls the cart.
+    for (int i = 0; i < 5; i++) {
+      source.script.add(List.of());
+    }
+    source.script.add(
+        List.of(
+            toCart.connectInProgress(t + ms(150)),
+            toCart.out(t + ms(151), 101, request),
+            cart.accept(t + ms(151)),
+            cart.in(t + ms(152), 201, request),
+            cart.out(t + ms(153), 201, failed),
+            toCart.in(t + ms(154), 101, failed),
+            toCart.close(t + ms(155)),
+            frontend.out(t + ms(156), 101, failed),
+            curl.in(t + ms(157), 301, failed)));
+    BlockingQueue<Span> spans = new LinkedBlockingQueue<>();
+
+    ActorRef<ProbeActor.Command> probe =
+        testKit.spawn(
+            ProbeActor.create(CaptureAssemblySettings.create(CONFIG), source::poll, spans::add),
+            "event-time-probe",
+            ProbeActor.DISPATCHER);
+    List<Span> got = new java.util.ArrayList<>();
+    while (got.size() < 4) {
+      Span span = spans.poll(10, TimeUnit.SECONDS);
+      assertThat(span).as("spans so far: " + got).isNotNull();
+      got.add(span);
+    }
+    TestProbe<CaptureCounters> replies = testKit.createTestProbe();
+    probe.tell(new ProbeActor.GetCounters(replies.getRef()));
+    CaptureCounters counters = replies.receiveMessage(Duration.ofSeconds(5));
+    testKit.stop(probe);
+
+    assertThat(counters.timeouts()).isZero();
+    assertThat(got).extracting(Span::error).containsOnlyNulls();
+    assertThat(got).extracting(Span::status).containsOnly(500);
+    assertThat(got).extracting(Span::traceId).containsOnly(got.get(0).traceId());
+    Span frontendServer = only(got, "python3:8081", Span.Kind.SERVER);
+    Span frontendCall = only(got, "python3:8081", Span.Kind.CLIENT);
+    assertThat(frontendCall.parentSpanId()).isEqualTo(frontendServer.spanId());
+    assertThat(frontendServer.parentSpanId()).isEqualTo(only(got, "curl", Span.Kind.CLIENT).spanId());
+    assertThat(only(got, "python3:8082", Span.Kind.SERVER).parentSpanId()).isEqualTo(frontendCall.spanId());
+  }
+
+  private static Span only(List<Span> spans, String service, Span.Kind kind) {
+    List<Span> matching =
+        spans.stream().filter(s -> s.service().equals(service) && s.kind() == kind).toList();
+    assertThat(matching).as(service + " " + kind + " in " + spans).hasSize(1);
+    return matching.get(0);
+  }
+
+  private static long ms(long millis) {
+    return millis * 1_000_000L;
+  }
+
   // ---- builders ----
 
   /** Hands out one scripted batch per poll, then nothing; shaped like the native session. */
