@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -19,12 +20,13 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * and the decision pipeline's counters. Assembly counters live in the probe actor; they are
  * fetched every second so the API never waits on an actor.
  */
-final class NodeStats implements StatsSource {
+final class NodeStats implements StatsSource, AutoCloseable {
   private static final Duration REFRESH = Duration.ofSeconds(1);
 
   private final ActorSystem<?> system;
   private final CaptureSession capture;
   private final AtomicReference<CaptureCounters> assembly = new AtomicReference<>();
+  private volatile Cancellable refresh;
 
   private NodeStats(ActorSystem<?> system, CaptureSession capture) {
     this.system = system;
@@ -35,18 +37,28 @@ final class NodeStats implements StatsSource {
       ActorSystem<?> system, CaptureSession capture, ActorRef<ProbeActor.Command> probe) {
     NodeStats stats = new NodeStats(system, capture);
     if (probe != null) {
-      system
-          .scheduler()
-          .scheduleWithFixedDelay(
-              REFRESH,
-              REFRESH,
-              () ->
-                  AskPattern.<ProbeActor.Command, CaptureCounters>ask(
-                          probe, ProbeActor.GetCounters::new, REFRESH, system.scheduler())
-                      .thenAccept(stats.assembly::set),
-              system.executionContext());
+      stats.refresh =
+          system
+              .scheduler()
+              .scheduleWithFixedDelay(
+                  REFRESH,
+                  REFRESH,
+                  () ->
+                      AskPattern.<ProbeActor.Command, CaptureCounters>ask(
+                              probe, ProbeActor.GetCounters::new, REFRESH, system.scheduler())
+                          .thenAccept(stats.assembly::set),
+                  system.executionContext());
     }
     return stats;
+  }
+
+  /** Stops fetching the probe's counters (before the probe stops). */
+  @Override
+  public void close() {
+    Cancellable r = refresh;
+    if (r != null) {
+      r.cancel();
+    }
   }
 
   @Override

@@ -58,6 +58,7 @@ public final class RootlineNode implements AutoCloseable {
   private final TraceProjection.Running projection;
   private final CaptureSession capture;
   private final ActorRef<ProbeActor.Command> probe;
+  private final NodeStats stats;
   private final Vertx vertx;
   private final ApiServer api;
   private boolean closed;
@@ -68,6 +69,7 @@ public final class RootlineNode implements AutoCloseable {
       TraceProjection.Running projection,
       CaptureSession capture,
       ActorRef<ProbeActor.Command> probe,
+      NodeStats stats,
       Vertx vertx,
       ApiServer api) {
     this.cassandra = cassandra;
@@ -75,6 +77,7 @@ public final class RootlineNode implements AutoCloseable {
     this.projection = projection;
     this.capture = capture;
     this.probe = probe;
+    this.stats = stats;
     this.vertx = vertx;
     this.api = api;
   }
@@ -148,8 +151,7 @@ public final class RootlineNode implements AutoCloseable {
               .toCompletionStage()
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-      log.info("API listening on http://{}:{}/api/v1", ApiSettings.create(config).host(), api.port());
-      return new RootlineNode(cassandra, system, projection, capture, probe, vertx, api);
+      return new RootlineNode(cassandra, system, projection, capture, probe, stats, vertx, api);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -193,6 +195,7 @@ public final class RootlineNode implements AutoCloseable {
     closed = true;
     log.info("stopping the node");
     step("API", () -> api.close().toCompletionStage());
+    stats.close();
     if (probe != null) {
       // The probe closes its capture session when it stops.
       step(
