@@ -11,18 +11,43 @@ import java.util.List;
  * @param anomalyScore the model's anomaly score in [0, 1] (0 when no model was ready yet)
  * @param reasons why it was retained, in words ("status 500 from python3:8082", ...)
  * @param decidedAtEpochMillis when the decision was made
+ * @param verdict why it was kept in one word: "failure" (rules), "anomaly" (model), "baseline"
+ *     (a sampled normal trace, kept so that anomalies can be compared with normal traffic)
+ * @param issueId the issue this trace is an occurrence of, or null (baseline samples)
+ * @param rootCauses ranked root-cause candidates of this trace, most likely first (empty for
+ *     baseline samples); their probabilities sum to 1
  */
 public record RetainedTrace(
     String traceId,
     List<Span> spans,
     double anomalyScore,
     List<String> reasons,
-    long decidedAtEpochMillis)
+    long decidedAtEpochMillis,
+    String verdict,
+    String issueId,
+    List<RootCause> rootCauses)
     implements CborSerializable {
+
+  public static final String FAILURE = "failure";
+  public static final String ANOMALY = "anomaly";
+  public static final String BASELINE = "baseline";
 
   public RetainedTrace {
     spans = List.copyOf(spans);
     reasons = List.copyOf(reasons);
+    // Events written before verdicts existed read back without one: they were failures or anomalies.
+    verdict = verdict == null ? ANOMALY : verdict;
+    rootCauses = rootCauses == null ? List.of() : List.copyOf(rootCauses);
+  }
+
+  /** A retained trace without verdict, issue or root causes (tests, events of older versions). */
+  public RetainedTrace(
+      String traceId,
+      List<Span> spans,
+      double anomalyScore,
+      List<String> reasons,
+      long decidedAtEpochMillis) {
+    this(traceId, spans, anomalyScore, reasons, decidedAtEpochMillis, null, null, null);
   }
 
   /**

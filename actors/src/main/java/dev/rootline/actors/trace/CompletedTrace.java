@@ -39,8 +39,19 @@ public record CompletedTrace(
     return rootOf(spans);
   }
 
-  public RetainedTrace retained(double anomalyScore, List<String> reasons, long decidedAtMillis) {
-    return new RetainedTrace(traceId, spans, anomalyScore, reasons, decidedAtMillis);
+  /** This trace as kept by {@code decision}, with the score and reasons of every decision so far. */
+  public RetainedTrace retained(
+      Decision decision, double anomalyScore, List<String> reasons, long decidedAtMillis) {
+    String verdict = Decision.NORMAL.equals(decision.verdict()) ? RetainedTrace.ANOMALY : decision.verdict();
+    return new RetainedTrace(
+        traceId,
+        spans,
+        anomalyScore,
+        reasons,
+        decidedAtMillis,
+        verdict,
+        decision.fingerprint(),
+        decision.rootCauses());
   }
 
   private static Span rootOf(List<Span> ordered) {

@@ -309,7 +309,8 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     reasons.addAll(decision.reasons());
     retainedReasons = List.copyOf(reasons);
     retainedScore = Math.max(retainedScore, decision.anomalyScore());
-    pending = current.retained(retainedScore, retainedReasons, System.currentTimeMillis());
+    pending =
+        current.retained(decision, retainedScore, retainedReasons, System.currentTimeMillis());
     persistAttempts = 0;
     phase = Phase.PERSISTING;
     persist();

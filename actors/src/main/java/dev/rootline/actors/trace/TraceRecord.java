@@ -86,7 +86,21 @@ public final class TraceRecord
               .toList(),
           Math.max(latest.anomalyScore(), candidate.anomalyScore()),
           List.copyOf(reasons),
-          candidate.decidedAtEpochMillis());
+          candidate.decidedAtEpochMillis(),
+          strongerVerdict(latest.verdict(), candidate.verdict()),
+          candidate.issueId() != null ? candidate.issueId() : latest.issueId(),
+          candidate.rootCauses().isEmpty() ? latest.rootCauses() : candidate.rootCauses());
+    }
+
+    /** A failure stays a failure; a baseline sample that turned out anomalous is an anomaly. */
+    private static String strongerVerdict(String a, String b) {
+      if (RetainedTrace.FAILURE.equals(a) || RetainedTrace.FAILURE.equals(b)) {
+        return RetainedTrace.FAILURE;
+      }
+      if (RetainedTrace.ANOMALY.equals(a) || RetainedTrace.ANOMALY.equals(b)) {
+        return RetainedTrace.ANOMALY;
+      }
+      return b;
     }
 
     /** True when {@code merged} holds no span that is not recorded already. */
