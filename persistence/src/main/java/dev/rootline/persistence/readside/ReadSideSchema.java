@@ -25,7 +25,8 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
  * </ul>
  *
  * <p>The issue tables are written {@code USING TIMESTAMP} the event's sequence number (see {@link
- * IssueReadSideWriter}): write nothing else into them.
+ * IssueReadSideWriter}): write nothing else into them. Their collections are frozen: a non-frozen
+ * list appends new cells on every replay of the same write, even with the same timestamp.
  */
 public final class ReadSideSchema {
 
@@ -79,7 +80,7 @@ public final class ReadSideSchema {
     cql.add(
         "CREATE TABLE IF NOT EXISTS " + ks + ".issues ("
             + "issue_id text PRIMARY KEY, status text, " + ISSUE_COLUMN_TYPES + ","
-            + " ranking_json text, example_trace_ids list<text>)");
+            + " ranking_json text, example_trace_ids frozen<list<text>>)");
     cql.add(
         "CREATE TABLE IF NOT EXISTS " + ks + ".issues_by_status ("
             + "status text, issue_id text, " + ISSUE_COLUMN_TYPES + ","
