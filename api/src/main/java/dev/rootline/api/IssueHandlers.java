@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The issue actions; they run after {@link RequestValidation} and read only validated values.
- * Rendering happens inside {@code map}, so any exception there fails the request (500).
+ * Rendering runs inside {@link StoreCalls#respond}, so any exception there fails the request (500).
  */
 final class IssueHandlers {
 
@@ -23,35 +23,30 @@ final class IssueHandlers {
   /** {@code GET /issues}: one page of the prioritised issue list. */
   void list(RoutingContext ctx) {
     IssueFilter filter = RequestValidation.issueFilter(ctx);
-    store
-        .call("listing issues", () -> issues.list(filter))
-        .map(
-            page -> {
-              JsonArray items = new JsonArray();
-              // Cut anyway so a lax store cannot flood us.
-              page.issues().stream().limit(filter.limit()).map(IssueJson::summary).forEach(items::add);
-              return new JsonObject()
-                  .put("issues", items)
-                  .put("count", items.size())
-                  .put("total", page.total())
-                  .put("limit", filter.limit())
-                  .put("offset", filter.offset());
-            })
-        .onSuccess(body -> JsonResponse.ok(ctx, body))
-        .onFailure(ctx::fail);
+    store.respond(
+        ctx,
+        "listing issues",
+        () -> issues.list(filter),
+        page -> {
+          JsonArray items = new JsonArray();
+          // Cut anyway so a lax store cannot flood us.
+          page.issues().stream().limit(filter.limit()).map(IssueJson::summary).forEach(items::add);
+          return new JsonObject()
+              .put("issues", items)
+              .put("count", items.size())
+              .put("total", page.total())
+              .put("limit", filter.limit())
+              .put("offset", filter.offset());
+        });
   }
 
   /** {@code GET /issues/:issueId}: timeline, example traces, ranked root causes. */
   void get(RoutingContext ctx) {
     String issueId = RequestValidation.issueId(ctx);
-    store
-        .call("reading issue " + issueId, () -> issues.get(issueId))
-        .map(
-            found ->
-                found
-                    .map(IssueJson::detail)
-                    .orElseThrow(() -> ApiProblem.notFound("no issue " + issueId)))
-        .onSuccess(body -> JsonResponse.ok(ctx, body))
-        .onFailure(ctx::fail);
+    store.respond(
+        ctx,
+        "reading issue " + issueId,
+        () -> issues.get(issueId),
+        found -> found.map(IssueJson::detail).orElseThrow(() -> ApiProblem.notFound("no issue " + issueId)));
   }
 }

@@ -24,11 +24,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,11 +171,7 @@ class IssueApiTest {
   @ParameterizedTest
   @MethodSource("badRequests")
   void refusesBadParametersWith400(String uri, String detail) throws Exception {
-    HttpResponse<Buffer> response = get(uri);
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.getHeader("Content-Type")).startsWith("application/json");
-    assertThat(response.bodyAsJsonObject())
-        .isEqualTo(new JsonObject().put("error", "bad request").put("detail", detail));
+    ApiCalls.assertBadRequest(get(uri), detail);
   }
 
   @Test
@@ -226,13 +219,11 @@ class IssueApiTest {
   // ---- helpers
 
   HttpResponse<Buffer> get(String uri) throws Exception {
-    return http.get(server.port(), "127.0.0.1", uri).send().await(5, SECONDS);
+    return ApiCalls.get(http, server.port(), uri);
   }
 
   JsonObject okJson(String uri) throws Exception {
-    HttpResponse<Buffer> response = get(uri);
-    assertThat(response.statusCode()).as(uri + " -> " + response.bodyAsString()).isEqualTo(200);
-    return response.bodyAsJsonObject();
+    return ApiCalls.okJson(get(uri), uri);
   }
 
   static List<String> ids(JsonArray issues) {
@@ -248,10 +239,8 @@ class IssueApiTest {
   }
 
   /** Issues in memory, listed like the read side: filtered, highest priority first, paged. */
-  static final class InMemoryIssues implements IssueQueries {
+  static final class InMemoryIssues extends TestStore implements IssueQueries {
     final List<IssueDetail> all = new CopyOnWriteArrayList<>();
-    volatile RuntimeException failure;
-    volatile boolean hang;
     volatile IssueFilter lastFilter;
 
     void add(IssueSummary summary, RootCause... causes) {
@@ -285,30 +274,8 @@ class IssueApiTest {
     public CompletionStage<Optional<IssueDetail>> get(String issueId) {
       return answer(() -> all.stream().filter(d -> d.summary().issueId().equals(issueId)).findFirst());
     }
-
-    private <T> CompletionStage<T> answer(java.util.function.Supplier<T> result) {
-      if (hang) {
-        return new CompletableFuture<>();
-      }
-      if (failure != null) {
-        return CompletableFuture.failedFuture(new ExecutionException(failure));
-      }
-      return CompletableFuture.supplyAsync(result);
-    }
   }
 
   /** The issue feed as the node's pub-sub adapter would be. */
-  static final class InMemoryIssueFeed implements IssueFeed {
-    final List<Consumer<IssueSummary>> listeners = new CopyOnWriteArrayList<>();
-
-    @Override
-    public AutoCloseable subscribe(Consumer<IssueSummary> listener) {
-      listeners.add(listener);
-      return () -> listeners.remove(listener);
-    }
-
-    void publish(IssueSummary summary) {
-      listeners.forEach(l -> l.accept(summary));
-    }
-  }
+  static final class InMemoryIssueFeed extends TestFeed<IssueSummary> implements IssueFeed {}
 }

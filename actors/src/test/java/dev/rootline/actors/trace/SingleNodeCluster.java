@@ -11,6 +11,7 @@ import dev.rootline.persistence.IssueSummary;
 import dev.rootline.persistence.TraceSummary;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.pubsub.Topic;
@@ -25,6 +26,17 @@ import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
  * journal and the trace pipeline (with issues) started on it, for the entity tests.
  */
 final class SingleNodeCluster {
+
+  /** Short timings for entity tests: decide after 300 ms of quiet, retry persists after 100 ms. */
+  static final String FAST_DECISIONS =
+      """
+      rootline.actors.trace {
+        quiet-period = 300ms
+        linger = 3s
+        persist-timeout = 1s
+        persist-retry.min-backoff = 100ms
+      }
+      """;
 
   final ActorTestKit testKit;
   final TraceSettings settings;
@@ -73,6 +85,13 @@ final class SingleNodeCluster {
     IssueEntity.init(testKit.system(), IssueSettings.create(testKit.system().settings().config()), issueUpdates);
     TraceRecord.init(testKit.system());
     TraceEntity.init(testKit.system(), settings, this.scorer, retainedTraces);
+  }
+
+  /** A probe that receives every retained trace published from now on. */
+  TestProbe<TraceSummary> subscribeToRetainedTraces() {
+    TestProbe<TraceSummary> probe = testKit.createTestProbe(TraceSummary.class);
+    retainedTraces.tell(Topic.subscribe(probe.getRef()));
+    return probe;
   }
 
   void shutdown() {

@@ -9,7 +9,6 @@ import dev.rootline.persistence.RootCause;
 import dev.rootline.persistence.Span;
 import dev.rootline.persistence.TraceSummary;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -42,15 +41,7 @@ class TraceEntityIssueTest {
     cluster =
         new SingleNodeCluster(
             "TraceEntityIssueTest",
-            """
-            rootline.actors.trace {
-              quiet-period = 300ms
-              linger = 3s
-              persist-timeout = 1s
-              persist-retry.min-backoff = 100ms
-            }
-            rootline.actors.issue.publish-interval = 0s
-            """,
+            SingleNodeCluster.FAST_DECISIONS + "rootline.actors.issue.publish-interval = 0s\n",
             Behaviors.receiveMessage(
                 command -> {
                   if (command instanceof TraceScorer.Score score) {
@@ -84,8 +75,8 @@ class TraceEntityIssueTest {
   @Test
   void aDecisionWithAFingerprintBecomesAnOccurrenceOfItsIssue() {
     TestProbe<IssueSummary> updates = subscribeToIssues();
-    TestProbe<TraceSummary> retained = subscribeToTraces();
-    List<Span> spans = failing(TestSpans.checkout("python3:9301", "/checkout", 20, 1000));
+    TestProbe<TraceSummary> retained = cluster.subscribeToRetainedTraces();
+    List<Span> spans = TestSpans.failing(TestSpans.checkout("python3:9301", "/checkout", 20, 1000));
 
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
 
@@ -104,7 +95,7 @@ class TraceEntityIssueTest {
     assertThat(status(spans.get(0).traceId()).phase()).isEqualTo("DECIDED");
 
     // A second trace of the same issue is a second occurrence.
-    List<Span> again = failing(TestSpans.checkout("python3:9301", "/checkout", 30, 1000));
+    List<Span> again = TestSpans.failing(TestSpans.checkout("python3:9301", "/checkout", 30, 1000));
     again.forEach(span -> TraceEntity.recordSpan(sharding, span));
     assertThat(updates.expectMessageClass(IssueSummary.class, PATIENCE).occurrences()).isEqualTo(2);
   }
@@ -112,7 +103,7 @@ class TraceEntityIssueTest {
   @Test
   void aReDecidedTraceCountsOnce() {
     TestProbe<IssueSummary> updates = subscribeToIssues();
-    List<Span> spans = failing(TestSpans.checkout("python3:9302", "/checkout", 20, 1000));
+    List<Span> spans = TestSpans.failing(TestSpans.checkout("python3:9302", "/checkout", 20, 1000));
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
     assertThat(updates.expectMessageClass(IssueSummary.class, PATIENCE).occurrences()).isEqualTo(1);
 
@@ -138,7 +129,7 @@ class TraceEntityIssueTest {
     String issueId = issueOf("python3:9303");
     // The first write of the issue fails (as when Cassandra is down).
     journal.failNextPersisted(IssueEntity.persistenceId(issueId).id());
-    List<Span> spans = failing(TestSpans.checkout("python3:9303", "/checkout", 20, 1000));
+    List<Span> spans = TestSpans.failing(TestSpans.checkout("python3:9303", "/checkout", 20, 1000));
 
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
 
@@ -146,10 +137,7 @@ class TraceEntityIssueTest {
     assertThat(summary.issueId()).isEqualTo(issueId);
     assertThat(summary.occurrences()).isEqualTo(1);
     assertThat(stats.persistRetries()).isGreaterThan(retriesBefore);
-    cluster.testKit.createTestProbe().awaitAssert(PATIENCE, () -> {
-      assertThat(status(spans.get(0).traceId()).phase()).isEqualTo("DECIDED");
-      return null;
-    });
+    awaitDecided(spans);
   }
 
   @Test
@@ -157,12 +145,16 @@ class TraceEntityIssueTest {
     TestProbe<IssueSummary> updates = subscribeToIssues();
     List<Span> spans = TestSpans.checkout("python3:9304", "/checkout", 20, 1000);
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
+    awaitDecided(spans);
+    updates.expectNoMessage(Duration.ofMillis(500));
+    assertThat(issue(issueOf("python3:9304")).summary()).isNull();
+  }
+
+  private static void awaitDecided(List<Span> spans) {
     cluster.testKit.createTestProbe().awaitAssert(PATIENCE, () -> {
       assertThat(status(spans.get(0).traceId()).phase()).isEqualTo("DECIDED");
       return null;
     });
-    updates.expectNoMessage(Duration.ofMillis(500));
-    assertThat(issue(issueOf("python3:9304")).summary()).isNull();
   }
 
   private static TraceEntity.Status status(String traceId) {
@@ -195,15 +187,4 @@ class TraceEntityIssueTest {
     return probe;
   }
 
-  private static TestProbe<TraceSummary> subscribeToTraces() {
-    TestProbe<TraceSummary> probe = cluster.testKit.createTestProbe(TraceSummary.class);
-    cluster.retainedTraces.tell(Topic.subscribe(probe.getRef()));
-    return probe;
-  }
-
-  private static List<Span> failing(List<Span> spans) {
-    List<Span> out = new ArrayList<>(spans);
-    out.set(2, TestSpans.withStatus(out.get(2), 500));
-    return out;
-  }
 }
