@@ -181,6 +181,28 @@ class IssueEntityTest {
     subscriber.expectNoMessage(Duration.ofMillis(300));
   }
 
+  @Test
+  void aBurstOfOccurrencesIsPublishedAsOneUpdateAfterTheInterval() {
+    ActorRef<Topic.Command<IssueSummary>> topic = testKit.spawn(IssueUpdates.topic());
+    TestProbe<IssueSummary> subscriber = testKit.createTestProbe(IssueSummary.class);
+    topic.tell(Topic.subscribe(subscriber.getRef()));
+    awaitSubscribed(topic);
+    IssueSettings coalescing =
+        new IssueSettings(5, 3, 4, 3, 100, Duration.ofMillis(700), settings.timeline(), settings.priority());
+    EventSourcedBehaviorTestKit<IssueEntity.Command, IssueEvent, IssueState> kit =
+        EventSourcedBehaviorTestKit.create(testKit.system(), IssueEntity.create("b8", coalescing, topic));
+    long now = System.currentTimeMillis();
+
+    record(kit, occurrence("b8", "t1", now, 0.5, 1, CART));
+    assertThat(subscriber.expectMessageClass(IssueSummary.class).occurrences()).as("a new issue at once").isEqualTo(1);
+    record(kit, occurrence("b8", "t2", now, 0.5, 1, CART));
+    record(kit, occurrence("b8", "t3", now, 0.5, 1, CART));
+    subscriber.expectNoMessage(Duration.ofMillis(300));
+    assertThat(subscriber.expectMessageClass(IssueSummary.class, Duration.ofSeconds(3)).occurrences())
+        .as("the burst as one update with the latest totals").isEqualTo(3);
+    subscriber.expectNoMessage(Duration.ofMillis(900));
+  }
+
   private static void awaitSubscribed(ActorRef<Topic.Command<IssueSummary>> topic) {
     testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
       TestProbe<Topic.TopicStats> stats = testKit.createTestProbe(Topic.TopicStats.class);
