@@ -1,5 +1,6 @@
 package dev.rootline.api;
 
+import dev.rootline.persistence.IssueQueries;
 import dev.rootline.persistence.TraceQueries;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -18,11 +19,13 @@ final class ApiRouter {
       Vertx vertx,
       ApiSettings settings,
       TraceQueries traces,
+      IssueQueries issues,
       StatsSource stats,
       LiveTraceStream stream,
       ApiMetrics metrics) {
-    TraceHandlers traceHandlers =
-        new TraceHandlers(traces, new StoreCalls(vertx, settings.storeTimeout()));
+    StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
+    TraceHandlers traceHandlers = new TraceHandlers(traces, store);
+    IssueHandlers issueHandlers = new IssueHandlers(issues, store);
     ApiFailureHandler failures = new ApiFailureHandler(metrics);
 
     Router v1 = Router.router(vertx);
@@ -30,6 +33,8 @@ final class ApiRouter {
     v1.get("/stats").handler(ctx -> JsonResponse.ok(ctx, new JsonObject(stats.snapshot())));
     v1.get("/traces").handler(RequestValidation.traceFilter(settings)).handler(traceHandlers::list);
     v1.get("/traces/:traceId").handler(RequestValidation.traceId()).handler(traceHandlers::get);
+    v1.get("/issues").handler(RequestValidation.issueFilter(settings)).handler(issueHandlers::list);
+    v1.get("/issues/:issueId").handler(RequestValidation.issueId()).handler(issueHandlers::get);
     v1.get("/stream").handler(stream::open);
     v1.route().failureHandler(failures);
 

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Rootline web API: REST under {@code /api/v1} and the live WebSocket stream. It reads traces
- * through {@link TraceQueries}, numbers through {@link StatsSource} and live retained traces
- * through {@link RetainedTraceFeed}, so it knows nothing of actors or Cassandra.
+ * through {@link TraceQueries}, issues through {@link IssueSources}, numbers through {@link
+ * StatsSource} and live retained traces through {@link RetainedTraceFeed}, so it knows nothing of
+ * actors or Cassandra.
  */
 public final class ApiServer {
 
@@ -24,21 +25,34 @@ public final class ApiServer {
   private final HttpServer server;
   private final LiveTraceStream stream;
   private final AutoCloseable feedSubscription;
+  private final AutoCloseable issueSubscription;
   private final ApiMetrics metrics;
 
   private ApiServer(
       HttpServer server,
       LiveTraceStream stream,
       AutoCloseable feedSubscription,
+      AutoCloseable issueSubscription,
       ApiMetrics metrics) {
     this.server = server;
     this.stream = stream;
     this.feedSubscription = feedSubscription;
+    this.issueSubscription = issueSubscription;
     this.metrics = metrics;
   }
 
+  /** A server without issues: {@code GET /issues} is empty, every issue id is unknown. */
+  public static Future<ApiServer> start(
+      Vertx vertx,
+      ApiSettings settings,
+      TraceQueries traces,
+      StatsSource stats,
+      RetainedTraceFeed feed) {
+    return start(vertx, settings, traces, stats, feed, IssueSources.none());
+  }
+
   /**
-   * Subscribes to the feed (once for all WebSockets), binds {@code settings.host():port()} and
+   * Subscribes to the feeds (once for all WebSockets), binds {@code settings.host():port()} and
    * completes when the server accepts connections; fails if the port cannot be bound.
    */
   public static Future<ApiServer> start(
@@ -46,19 +60,30 @@ public final class ApiServer {
       ApiSettings settings,
       TraceQueries traces,
       StatsSource stats,
-      RetainedTraceFeed feed) {
+      RetainedTraceFeed feed,
+      IssueSources issues) {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(traces, "traces");
     Objects.requireNonNull(stats, "stats");
     Objects.requireNonNull(feed, "feed");
+    Objects.requireNonNull(issues, "issues");
     ApiMetrics metrics = new ApiMetrics();
     LiveTraceStream stream = new LiveTraceStream(vertx, settings, metrics);
     AutoCloseable subscription;
+    AutoCloseable issueSubscription;
     try {
       subscription =
           Objects.requireNonNull(feed.subscribe(stream::publish), "feed.subscribe returned null");
     } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    try {
+      issueSubscription =
+          Objects.requireNonNull(
+              issues.feed().subscribe(stream::publishIssue), "issue feed subscribe returned null");
+    } catch (RuntimeException e) {
+      closeQuietly(subscription);
       return Future.failedFuture(e);
     }
     HttpServerOptions options =
@@ -71,7 +96,7 @@ public final class ApiServer {
     HttpServer server =
         vertx
             .createHttpServer(options)
-            .requestHandler(ApiRouter.create(vertx, settings, traces, stats, stream, metrics))
+            .requestHandler(ApiRouter.create(vertx, settings, traces, issues.queries(), stats, stream, metrics))
             .invalidRequestHandler(new InvalidHttpRequest(metrics))
             .exceptionHandler(e -> log.debug("HTTP connection error", e));
     return server
@@ -79,12 +104,13 @@ public final class ApiServer {
         .map(
             bound -> {
               log.info("Rootline API listening on {}:{}", settings.host(), bound.actualPort());
-              return new ApiServer(bound, stream, subscription, metrics);
+              return new ApiServer(bound, stream, subscription, issueSubscription, metrics);
             })
         .recover(
             failed -> {
               stream.close();
               closeQuietly(subscription);
+              closeQuietly(issueSubscription);
               return Future.failedFuture(failed);
             });
   }
@@ -99,9 +125,10 @@ public final class ApiServer {
     return metrics;
   }
 
-  /** Unsubscribes from the feed, closes the WebSockets (1001), then stops listening. */
+  /** Unsubscribes from the feeds, closes the WebSockets (1001), then stops listening. */
   public Future<Void> close() {
     closeQuietly(feedSubscription);
+    closeQuietly(issueSubscription);
     return stream.close().transform(streamsClosed -> server.close());
   }
 
@@ -109,7 +136,7 @@ public final class ApiServer {
     try {
       subscription.close();
     } catch (Exception e) {
-      log.warn("closing the retained-trace feed subscription failed", e);
+      log.warn("closing a feed subscription failed", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.rootline.api;
 
+import dev.rootline.persistence.IssueSummary;
 import dev.rootline.persistence.TraceSummary;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,12 +13,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /api/v1/stream}: one subscription to the retained-trace feed per server, fanned out to
- * every open WebSocket. Each message is encoded once and queued per connection ({@link
+ * {@code /api/v1/stream}: one subscription to the retained-trace feed and one to the issue feed
+ * per server, fanned out to every open WebSocket. Each message is encoded once and queued per connection ({@link
  * StreamConnection}); at most {@code stream.max-connections} sockets are open, further upgrade
  * requests get HTTP 503 with a JSON body before any handshake.
  */
@@ -41,18 +43,33 @@ final class LiveTraceStream {
 
   /** The feed's listener: any thread, never blocks. */
   void publish(TraceSummary summary) {
+    fanOut(
+        "retained trace",
+        summary,
+        () -> new JsonObject().put("type", "trace-retained").put("trace", TraceJson.summary(summary)));
+  }
+
+  /** The issue feed's listener: any thread, never blocks. A first occurrence is a new issue. */
+  void publishIssue(IssueSummary issue) {
+    fanOut(
+        "issue update",
+        issue,
+        () ->
+            new JsonObject()
+                .put("type", issue.occurrences() <= 1 ? "issue-opened" : "issue-updated")
+                .put("issue", IssueJson.summary(issue)));
+  }
+
+  /** Encodes the message once and queues it on every connection. */
+  private void fanOut(String what, Object item, Supplier<JsonObject> message) {
     if (closed || connections.isEmpty()) {
       return;
     }
     String text;
     try {
-      text =
-          new JsonObject()
-              .put("type", "trace-retained")
-              .put("trace", TraceJson.summary(summary))
-              .encode();
+      text = message.get().encode();
     } catch (RuntimeException unencodable) {
-      log.warn("dropped a retained trace the stream could not encode: {}", summary, unencodable);
+      log.warn("dropped a {} the stream could not encode: {}", what, item, unencodable);
       return;
     }
     for (StreamConnection connection : connections) {

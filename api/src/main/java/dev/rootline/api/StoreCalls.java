@@ -6,6 +6,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +58,19 @@ final class StoreCalls {
               }
             });
     return answer.future();
+  }
+
+  /**
+   * Answers the request with the store's answer rendered as JSON; a failure (the store's, or an
+   * exception while rendering, which runs inside {@code map}) fails the request instead of
+   * leaving the client waiting.
+   */
+  <T> void respond(
+      RoutingContext ctx, String what, Supplier<CompletionStage<T>> query, Function<T, JsonObject> render) {
+    call(what, query)
+        .map(render)
+        .onSuccess(body -> JsonResponse.ok(ctx, body))
+        .onFailure(ctx::fail);
   }
 
   private static ApiProblem unavailable(String what, Throwable cause) {

@@ -36,7 +36,7 @@ final class TraceFilterParameters {
     return new TraceFilter(service, from, to, limit);
   }
 
-  private static String service(String raw) {
+  static String service(String raw) {
     if (raw == null) {
       return null;
     }
@@ -71,7 +71,7 @@ final class TraceFilterParameters {
     }
   }
 
-  private static int limit(String raw, int defaultLimit, int maxLimit) {
+  static int limit(String raw, int defaultLimit, int maxLimit) {
     if (raw == null) {
       return defaultLimit;
     }

@@ -8,8 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The trace actions; they run after {@link RequestValidation} and read only validated values.
- * Rendering happens inside {@code map} so that any exception there fails the request (500) instead
- * of escaping into a callback and leaving the client waiting.
+ * Rendering runs inside {@link StoreCalls#respond}, so any exception there fails the request
+ * (500) instead of escaping into a callback and leaving the client waiting.
  */
 final class TraceHandlers {
 
@@ -24,33 +24,31 @@ final class TraceHandlers {
   /** {@code GET /traces}: retained traces, newest first. */
   void list(RoutingContext ctx) {
     TraceFilter filter = RequestValidation.filter(ctx);
-    store
-        .call("listing traces", () -> traces.list(filter))
-        .map(
-            summaries -> {
-              JsonArray items = new JsonArray();
-              // The store is asked for at most limit; cut anyway so a lax store cannot flood us.
-              summaries.stream().limit(filter.limit()).map(TraceJson::summary).forEach(items::add);
-              return new JsonObject()
-                  .put("traces", items)
-                  .put("count", items.size())
-                  .put("limit", filter.limit());
-            })
-        .onSuccess(body -> JsonResponse.ok(ctx, body))
-        .onFailure(ctx::fail);
+    store.respond(
+        ctx,
+        "listing traces",
+        () -> traces.list(filter),
+        summaries -> {
+          JsonArray items = new JsonArray();
+          // The store is asked for at most limit; cut anyway so a lax store cannot flood us.
+          summaries.stream().limit(filter.limit()).map(TraceJson::summary).forEach(items::add);
+          return new JsonObject()
+              .put("traces", items)
+              .put("count", items.size())
+              .put("limit", filter.limit());
+        });
   }
 
   /** {@code GET /traces/:traceId}: the summary and the span tree. */
   void get(RoutingContext ctx) {
     String traceId = RequestValidation.traceId(ctx);
-    store
-        .call("reading trace " + traceId, () -> traces.get(traceId))
-        .map(
-            found ->
-                found
-                    .map(SpanTree::toJson)
-                    .orElseThrow(() -> ApiProblem.notFound("no retained trace " + traceId)))
-        .onSuccess(body -> JsonResponse.ok(ctx, body))
-        .onFailure(ctx::fail);
+    store.respond(
+        ctx,
+        "reading trace " + traceId,
+        () -> traces.get(traceId),
+        found ->
+            found
+                .map(SpanTree::toJson)
+                .orElseThrow(() -> ApiProblem.notFound("no retained trace " + traceId)));
   }
 }

@@ -33,10 +33,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -192,11 +190,7 @@ class ApiServerTest {
   @ParameterizedTest
   @MethodSource("badRequests")
   void refusesBadParametersWith400(String uri, String detail) throws Exception {
-    HttpResponse<Buffer> response = get(uri);
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.getHeader("Content-Type")).startsWith("application/json");
-    assertThat(response.bodyAsJsonObject())
-        .isEqualTo(new JsonObject().put("error", "bad request").put("detail", detail));
+    ApiCalls.assertBadRequest(get(uri), detail);
   }
 
   @Test
@@ -479,14 +473,11 @@ class ApiServerTest {
   }
 
   HttpResponse<Buffer> get(String uri) throws Exception {
-    return http.get(server.port(), "127.0.0.1", uri).send().await(5, SECONDS);
+    return ApiCalls.get(http, server.port(), uri);
   }
 
   JsonObject okJson(String uri) throws Exception {
-    HttpResponse<Buffer> response = get(uri);
-    assertThat(response.statusCode()).as(uri + " -> " + response.bodyAsString()).isEqualTo(200);
-    assertThat(response.getHeader("Content-Type")).startsWith("application/json");
-    return response.bodyAsJsonObject();
+    return ApiCalls.okJson(get(uri), uri);
   }
 
   io.vertx.core.http.WebSocket connectWithin(long millis) throws Exception {
@@ -603,10 +594,8 @@ class ApiServerTest {
   }
 
   /** Retained traces in memory, queried like the read side: newest first, filtered, limited. */
-  static final class InMemoryTraces implements TraceQueries {
+  static final class InMemoryTraces extends TestStore implements TraceQueries {
     final List<RetainedTrace> all = new CopyOnWriteArrayList<>();
-    volatile RuntimeException failure;
-    volatile boolean hang;
     volatile TraceFilter lastFilter;
 
     void add(RetainedTrace trace) {
@@ -637,34 +626,11 @@ class ApiServerTest {
       return answer(() -> all.stream().filter(t -> t.traceId().equals(traceId)).findFirst());
     }
 
-    private <T> CompletionStage<T> answer(java.util.function.Supplier<T> result) {
-      if (hang) {
-        return new CompletableFuture<>();
-      }
-      if (failure != null) {
-        return CompletableFuture.failedFuture(new ExecutionException(failure));
-      }
-      // Answer from another thread, as the Cassandra driver does.
-      return CompletableFuture.supplyAsync(result);
-    }
-
     private static long nanos(Instant instant) {
       return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
   }
 
-  /** The feed as the node's pub-sub adapter would be: listeners called on the publisher's thread. */
-  static final class InMemoryFeed implements RetainedTraceFeed {
-    final List<Consumer<TraceSummary>> listeners = new CopyOnWriteArrayList<>();
-
-    @Override
-    public AutoCloseable subscribe(Consumer<TraceSummary> listener) {
-      listeners.add(listener);
-      return () -> listeners.remove(listener);
-    }
-
-    void publish(TraceSummary summary) {
-      listeners.forEach(l -> l.accept(summary));
-    }
-  }
+  /** The retained-trace feed as the node's pub-sub adapter would be. */
+  static final class InMemoryFeed extends TestFeed<TraceSummary> implements RetainedTraceFeed {}
 }

@@ -6,6 +6,9 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.rootline.actors.capture.CaptureAssemblySettings;
 import dev.rootline.actors.capture.EventSource;
 import dev.rootline.actors.capture.ProbeActor;
+import dev.rootline.actors.issue.IssueEntity;
+import dev.rootline.actors.issue.IssueSettings;
+import dev.rootline.actors.issue.IssueUpdates;
 import dev.rootline.actors.trace.RetainedTraces;
 import dev.rootline.actors.trace.TraceEntity;
 import dev.rootline.actors.trace.TraceRecord;
@@ -13,6 +16,7 @@ import dev.rootline.actors.trace.TraceScorer;
 import dev.rootline.actors.trace.TraceSettings;
 import dev.rootline.api.ApiServer;
 import dev.rootline.api.ApiSettings;
+import dev.rootline.api.IssueSources;
 import dev.rootline.bpf.CaptureSession;
 import dev.rootline.bpf.CaptureSettings;
 import dev.rootline.cluster.ClusterFormation;
@@ -21,7 +25,10 @@ import dev.rootline.cluster.PekkoClusterConfig;
 import dev.rootline.persistence.JournalSchema;
 import dev.rootline.persistence.cassandra.CassandraLauncher;
 import dev.rootline.persistence.cassandra.CassandraLauncherSettings;
+import dev.rootline.persistence.readside.CassandraIssueQueries;
 import dev.rootline.persistence.readside.CassandraTraceQueries;
+import dev.rootline.persistence.readside.IssueProjection;
+import dev.rootline.persistence.readside.TaggedProjection;
 import dev.rootline.persistence.readside.TraceProjection;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
@@ -55,7 +62,8 @@ public final class RootlineNode implements AutoCloseable {
 
   private final CassandraLauncher cassandra;
   private final ActorSystem<Void> system;
-  private final TraceProjection.Running projection;
+  private final TaggedProjection.Running projection;
+  private final TaggedProjection.Running issueProjection;
   private final CaptureSession capture;
   private final ActorRef<ProbeActor.Command> probe;
   private final NodeStats stats;
@@ -66,7 +74,8 @@ public final class RootlineNode implements AutoCloseable {
   private RootlineNode(
       CassandraLauncher cassandra,
       ActorSystem<Void> system,
-      TraceProjection.Running projection,
+      TaggedProjection.Running projection,
+      TaggedProjection.Running issueProjection,
       CaptureSession capture,
       ActorRef<ProbeActor.Command> probe,
       NodeStats stats,
@@ -75,6 +84,7 @@ public final class RootlineNode implements AutoCloseable {
     this.cassandra = cassandra;
     this.system = system;
     this.projection = projection;
+    this.issueProjection = issueProjection;
     this.capture = capture;
     this.probe = probe;
     this.stats = stats;
@@ -115,9 +125,13 @@ public final class RootlineNode implements AutoCloseable {
               TraceScorer.create(traceSettings.scorer()), "trace-scorer", TraceScorer.DISPATCHER);
       var retainedTopic =
           system.systemActorOf(RetainedTraces.topic(), "retained-traces", Props.empty());
+      // Issues before traces: a trace entity records its occurrence on the Issue entity.
+      var issueTopic = system.systemActorOf(IssueUpdates.topic(), "issue-updates", Props.empty());
+      IssueEntity.init(system, IssueSettings.create(config), issueTopic);
       TraceRecord.init(system);
       TraceEntity.init(system, traceSettings, scorer, retainedTopic);
-      TraceProjection.Running projection = TraceProjection.start(system);
+      TaggedProjection.Running projection = TraceProjection.start(system);
+      TaggedProjection.Running issueProjection = IssueProjection.start(system);
 
       ActorRef<ProbeActor.Command> probe = null;
       if (settings.captureEnabled()) {
@@ -139,7 +153,10 @@ public final class RootlineNode implements AutoCloseable {
       }
 
       NodeStats stats = NodeStats.start(system, capture, probe);
-      TopicFeed feed = TopicFeed.start(system, retainedTopic);
+      TopicFeed<dev.rootline.persistence.TraceSummary> feed =
+          TopicFeed.start(system, retainedTopic, "retained-trace-feed");
+      TopicFeed<dev.rootline.persistence.IssueSummary> issueFeed =
+          TopicFeed.start(system, issueTopic, "issue-feed");
       vertx = Vertx.vertx();
       ApiServer api =
           ApiServer.start(
@@ -147,11 +164,13 @@ public final class RootlineNode implements AutoCloseable {
                   ApiSettings.create(config),
                   CassandraTraceQueries.create(system),
                   stats,
-                  feed)
+                  feed::subscribe,
+                  new IssueSources(CassandraIssueQueries.create(system), issueFeed::subscribe))
               .toCompletionStage()
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-      return new RootlineNode(cassandra, system, projection, capture, probe, stats, vertx, api);
+      return new RootlineNode(
+          cassandra, system, projection, issueProjection, capture, probe, stats, vertx, api);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -184,8 +203,8 @@ public final class RootlineNode implements AutoCloseable {
 
   /**
    * Stops in the order that loses nothing: capture first (no new spans), then the trace region
-   * gracefully (each trace entity decides what it holds and persists it while the TraceRecord
-   * region still runs), then the rest.
+   * gracefully (each trace entity decides what it holds and persists it, and records its issue
+   * occurrence, while the TraceRecord and Issue regions still run), then the rest.
    */
   @Override
   public synchronized void close() {
@@ -216,6 +235,7 @@ public final class RootlineNode implements AutoCloseable {
                 DRAIN_TIMEOUT,
                 ShardRegion.gracefulShutdownInstance()));
     step("read-side projection", projection::stop);
+    step("issue read-side projection", issueProjection::stop);
     step("actor system", () -> {
       system.terminate();
       return system.getWhenTerminated();

@@ -1,7 +1,5 @@
 package dev.rootline.node;
 
-import dev.rootline.api.RetainedTraceFeed;
-import dev.rootline.persistence.TraceSummary;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,40 +11,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API's live feed, fed by the cluster-wide topic of retained traces: one subscriber actor
- * per node fans each summary out to the API's listeners.
+ * One of the API's live feeds (retained traces, issue updates), fed by a cluster-wide topic: one
+ * subscriber actor per node fans each message out to the API's listeners. {@link #subscribe} fits
+ * the API's feed interfaces as a method reference.
  */
-final class TopicFeed implements RetainedTraceFeed {
+final class TopicFeed<T> {
   private static final Logger log = LoggerFactory.getLogger(TopicFeed.class);
 
-  private final CopyOnWriteArrayList<Consumer<TraceSummary>> listeners =
-      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<T>> listeners = new CopyOnWriteArrayList<>();
 
-  static TopicFeed start(ActorSystem<?> system, ActorRef<Topic.Command<TraceSummary>> topic) {
-    TopicFeed feed = new TopicFeed();
-    ActorRef<TraceSummary> subscriber =
+  static <T> TopicFeed<T> start(ActorSystem<?> system, ActorRef<Topic.Command<T>> topic, String name) {
+    TopicFeed<T> feed = new TopicFeed<>();
+    ActorRef<T> subscriber =
         system.systemActorOf(
-            Behaviors.receiveMessage(
-                summary -> {
-                  feed.publish(summary);
+            Behaviors.<T>receiveMessage(
+                message -> {
+                  feed.publish(message);
                   return Behaviors.same();
                 }),
-            "retained-trace-feed",
+            name,
             Props.empty());
     topic.tell(Topic.subscribe(subscriber));
     return feed;
   }
 
-  @Override
-  public AutoCloseable subscribe(Consumer<TraceSummary> listener) {
+  AutoCloseable subscribe(Consumer<T> listener) {
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }
 
-  private void publish(TraceSummary summary) {
-    for (Consumer<TraceSummary> listener : listeners) {
+  private void publish(T message) {
+    for (Consumer<T> listener : listeners) {
       try {
-        listener.accept(summary);
+        listener.accept(message);
       } catch (RuntimeException e) {
         log.warn("a live-feed listener failed: {}", e.toString());
       }

@@ -1,6 +1,8 @@
 package dev.rootline.actors.trace;
 
+import dev.rootline.actors.issue.IssueEntity;
 import dev.rootline.persistence.CborSerializable;
+import dev.rootline.persistence.IssueOccurrence;
 import dev.rootline.persistence.RetainedTrace;
 import dev.rootline.persistence.Span;
 import dev.rootline.persistence.TraceSummary;
@@ -30,7 +32,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * TraceScorer} for a {@link Decision}, then either has the {@link TraceRecord} entity persist it
  * (retried with backoff until acknowledged, however long that takes while the node lives) and
  * publishes its summary, or only counts it in {@link PipelineStats}. Late spans re-open the
- * trace and it is decided again; a retained trace stays retained. After a decision it lingers,
+ * trace and it is decided again; a retained trace stays retained. A retained trace whose
+ * decision names an issue (a fingerprint) is then recorded as an occurrence on its {@link
+ * IssueEntity}, retried like the persist; only then is the trace done, so a crash re-decides it
+ * instead of losing the occurrence (the issue counts a trace once). After a decision it lingers,
  * then passivates.
  *
  * <p>Phases: COLLECTING → SCORING → (PERSISTING) → DECIDED, back to COLLECTING on a late span.
@@ -76,6 +81,8 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
   private record Persisted(long generation, RetainedTrace trace) implements Command {}
 
   private record PersistFailed(long generation, String cause) implements Command {}
+
+  private record IssueRecorded(long generation) implements Command {}
 
   private enum Phase {
     COLLECTING,
@@ -148,6 +155,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
   private double retainedScore;
   private List<String> retainedReasons = List.of();
   private RetainedTrace pending;
+  private IssueOccurrence pendingOccurrence;
   private int persistAttempts;
 
   private TraceEntity(
@@ -179,6 +187,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
         .onMessage(ScoringFailed.class, this::onScoringFailed)
         .onMessage(Persisted.class, this::onPersisted)
         .onMessage(PersistFailed.class, this::onPersistFailed)
+        .onMessage(IssueRecorded.class, this::onIssueRecorded)
         .onMessageEquals(Tick.RETRY_PERSIST, this::onRetryPersist)
         .onMessageEquals(Tick.LINGER_ELAPSED, this::onLingerElapsed)
         .onMessageEquals(Stop.INSTANCE, this::onStop)
@@ -311,6 +320,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     retainedScore = Math.max(retainedScore, decision.anomalyScore());
     pending =
         current.retained(decision, retainedScore, retainedReasons, System.currentTimeMillis());
+    pendingOccurrence = IssueOccurrence.of(pending, decision.issueTitle(), decision.severity());
     persistAttempts = 0;
     phase = Phase.PERSISTING;
     persist();
@@ -339,6 +349,43 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     stats.tracePersisted();
     retainedTraces.tell(Topic.publish(persisted.trace().summary()));
     pending = null;
+    if (pendingOccurrence != null) {
+      persistAttempts = 0;
+      recordOccurrence();
+      return this;
+    }
+    return afterDecision();
+  }
+
+  /** Still PERSISTING: the trace is done once its issue has counted it. */
+  private void recordOccurrence() {
+    IssueOccurrence occurrence = pendingOccurrence;
+    long gen = generation;
+    java.util.concurrent.CompletionStage<org.apache.pekko.Done> recorded;
+    try {
+      recorded =
+          sharding
+              .entityRefFor(IssueEntity.ENTITY_KEY, occurrence.issueId())
+              .askWithStatus(
+                  replyTo -> new IssueEntity.RecordOccurrence(occurrence, replyTo),
+                  settings.persistTimeout());
+    } catch (IllegalStateException issuesNotStarted) {
+      recorded = java.util.concurrent.CompletableFuture.failedFuture(issuesNotStarted);
+    }
+    getContext()
+        .pipeToSelf(
+            recorded,
+            (done, failure) ->
+                failure == null
+                    ? new IssueRecorded(gen)
+                    : new PersistFailed(gen, "occurrence of issue " + occurrence.issueId() + ": " + failure));
+  }
+
+  private Behavior<Command> onIssueRecorded(IssueRecorded recorded) {
+    if (recorded.generation() != generation || phase != Phase.PERSISTING || pendingOccurrence == null) {
+      return this;
+    }
+    pendingOccurrence = null;
     return afterDecision();
   }
 
@@ -363,7 +410,11 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
 
   private Behavior<Command> onRetryPersist() {
     if (phase == Phase.PERSISTING) {
-      persist();
+      if (pending != null) {
+        persist();
+      } else {
+        recordOccurrence();
+      }
     }
     return this;
   }

@@ -54,6 +54,13 @@ final class TestSpans {
         s.requestExcerpt(), s.responseExcerpt(), s.error());
   }
 
+  /** The same trace with its third span (the downstream server of {@link #checkout}) failing with a 500. */
+  static List<Span> failing(List<Span> spans) {
+    List<Span> out = new ArrayList<>(spans);
+    out.set(2, withStatus(out.get(2), 500));
+    return out;
+  }
+
   static Span withError(Span s, String error) {
     return new Span(s.traceId(), s.spanId(), s.parentSpanId(), s.kind(), s.host(), s.service(),
         s.pid(), s.method(), s.path(), s.status(), s.startEpochNanos(), s.endEpochNanos(),

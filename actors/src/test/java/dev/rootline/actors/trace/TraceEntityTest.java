@@ -6,10 +6,8 @@ import dev.rootline.persistence.RetainedTrace;
 import dev.rootline.persistence.Span;
 import dev.rootline.persistence.TraceSummary;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -28,15 +26,7 @@ class TraceEntityTest {
   static void start() {
     cluster =
         new SingleNodeCluster(
-            "TraceEntityTest",
-            """
-            rootline.actors.trace {
-              quiet-period = 300ms
-              linger = 3s
-              persist-timeout = 1s
-              persist-retry.min-backoff = 100ms
-            }
-            """);
+"TraceEntityTest", SingleNodeCluster.FAST_DECISIONS);
     sharding = ClusterSharding.get(cluster.testKit.system());
     stats = PipelineStats.get(cluster.testKit.system());
   }
@@ -50,7 +40,7 @@ class TraceEntityTest {
   void normalTraceIsDecidedOnceAfterTheQuietPeriodAndCounted() {
     List<Span> spans = TestSpans.checkout("python3:9001", "/checkout?cart=1", 20, 1000);
     String endpoint = endpointOf(spans);
-    TestProbe<TraceSummary> published = subscribe();
+    TestProbe<TraceSummary> published = cluster.subscribeToRetainedTraces();
 
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
 
@@ -67,8 +57,8 @@ class TraceEntityTest {
 
   @Test
   void failingTraceIsRetainedPersistedAndPublished() {
-    List<Span> spans = failing(TestSpans.checkout("python3:9002", "/checkout", 25, 1000));
-    TestProbe<TraceSummary> published = subscribe();
+    List<Span> spans = TestSpans.failing(TestSpans.checkout("python3:9002", "/checkout", 25, 1000));
+    TestProbe<TraceSummary> published = cluster.subscribeToRetainedTraces();
 
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
 
@@ -87,7 +77,7 @@ class TraceEntityTest {
   void lateFailingSpanTurnsACountedTraceIntoARetainedOne() {
     List<Span> spans = TestSpans.checkout("python3:9003", "/checkout", 20, 1000);
     String endpoint = endpointOf(spans);
-    TestProbe<TraceSummary> published = subscribe();
+    TestProbe<TraceSummary> published = cluster.subscribeToRetainedTraces();
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
     awaitStatus(spans, status -> assertThat(status.phase()).isEqualTo("DECIDED"));
     assertThat(stats.counted(endpoint)).isEqualTo(1);
@@ -107,8 +97,8 @@ class TraceEntityTest {
 
   @Test
   void retainedTraceStaysRetainedAndIsPersistedAgainWithLateSpans() {
-    List<Span> spans = failing(TestSpans.checkout("python3:9004", "/checkout", 20, 1000));
-    TestProbe<TraceSummary> published = subscribe();
+    List<Span> spans = TestSpans.failing(TestSpans.checkout("python3:9004", "/checkout", 20, 1000));
+    TestProbe<TraceSummary> published = cluster.subscribeToRetainedTraces();
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
     assertThat(published.expectMessageClass(TraceSummary.class, PATIENCE).spanCount()).isEqualTo(3);
 
@@ -124,8 +114,8 @@ class TraceEntityTest {
 
   @Test
   void duplicateSpansFromRedeliveryAreKeptOnce() {
-    List<Span> spans = failing(TestSpans.checkout("python3:9005", "/checkout", 20, 1000));
-    TestProbe<TraceSummary> published = subscribe();
+    List<Span> spans = TestSpans.failing(TestSpans.checkout("python3:9005", "/checkout", 20, 1000));
+    TestProbe<TraceSummary> published = cluster.subscribeToRetainedTraces();
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
     spans.forEach(span -> TraceEntity.recordSpan(sharding, span));
 
@@ -136,8 +126,8 @@ class TraceEntityTest {
   @Test
   void failedPersistIsRetriedUntilItSucceeds() {
     PersistenceTestKit journal = PersistenceTestKit.create(cluster.testKit.system());
-    List<Span> spans = failing(TestSpans.checkout("python3:9006", "/checkout", 20, 1000));
-    TestProbe<TraceSummary> published = subscribe();
+    List<Span> spans = TestSpans.failing(TestSpans.checkout("python3:9006", "/checkout", 20, 1000));
+    TestProbe<TraceSummary> published = cluster.subscribeToRetainedTraces();
     long retriesBefore = stats.persistRetries();
     // The first write of this trace's record fails (as when Cassandra is down).
     journal.failNextPersisted(TraceRecord.persistenceId(traceId(spans)).id());
@@ -183,18 +173,6 @@ class TraceEntityTest {
     awaitStatus(spans, status -> assertThat(status.decisions()).isEqualTo(1));
     assertThat(status(traceId(spans)).spans()).isEqualTo(3);
     assertThat((Long) stats.snapshot().get("spansDropped")).isEqualTo(dropped + 2);
-  }
-
-  private static TestProbe<TraceSummary> subscribe() {
-    TestProbe<TraceSummary> probe = cluster.testKit.createTestProbe(TraceSummary.class);
-    cluster.retainedTraces.tell(Topic.subscribe(probe.getRef()));
-    return probe;
-  }
-
-  private static List<Span> failing(List<Span> spans) {
-    List<Span> out = new ArrayList<>(spans);
-    out.set(2, TestSpans.withStatus(out.get(2), 500));
-    return out;
   }
 
   private static String traceId(List<Span> spans) {

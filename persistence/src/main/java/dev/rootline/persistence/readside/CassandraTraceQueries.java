@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
@@ -29,13 +27,13 @@ public final class CassandraTraceQueries implements TraceQueries {
   private final CassandraSession session;
   private final ReadSideSettings settings;
   private final Clock clock;
-  // Tables are created once, before the first query; a failed attempt is retried by the next query.
-  private final AtomicReference<CompletableFuture<Done>> schema = new AtomicReference<>();
+  private final SchemaOnce schema;
 
   public CassandraTraceQueries(CassandraSession session, ReadSideSettings settings, Clock clock) {
     this.session = session;
     this.settings = settings;
     this.clock = clock;
+    this.schema = new SchemaOnce(session, settings);
   }
 
   /** Queries on the node's pekko-persistence-cassandra session, settings from the system config. */
@@ -54,7 +52,7 @@ public final class CassandraTraceQueries implements TraceQueries {
         "SELECT trace_id, start_nanos, " + ReadSideSchema.SUMMARY_COLUMNS + " FROM " + settings.keyspace() + "."
             + table + " WHERE " + partition + " AND start_nanos >= ? AND start_nanos < ? LIMIT ?";
     List<LocalDate> days = DayBuckets.newestFirst(filter, clock.instant(), settings.maxQueryDays());
-    return ensureSchema()
+    return schema.ready()
         .thenCompose(ready -> session.prepare(cql))
         .thenCompose(
             statement ->
@@ -83,7 +81,7 @@ public final class CassandraTraceQueries implements TraceQueries {
     SimpleStatement select =
         SimpleStatement.newInstance(
             "SELECT trace_json FROM " + settings.keyspace() + ".traces WHERE trace_id = ?", traceId);
-    return ensureSchema()
+    return schema.ready()
         .thenCompose(ready -> session.selectOne(select))
         .thenApply(row -> row.map(r -> r.getString("trace_json")).map(TraceJson::read));
   }
@@ -106,26 +104,5 @@ public final class CassandraTraceQueries implements TraceQueries {
               rows.forEach(row -> found.add(TraceRows.summary(row)));
               return walk(days, found, filter, query);
             });
-  }
-
-  private CompletionStage<Done> ensureSchema() {
-    CompletableFuture<Done> current = schema.get();
-    if (current != null && !current.isCompletedExceptionally()) {
-      return current;
-    }
-    CompletableFuture<Done> attempt = new CompletableFuture<>();
-    if (!schema.compareAndSet(current, attempt)) {
-      return ensureSchema();
-    }
-    ReadSideSchema.create(session, settings)
-        .whenComplete(
-            (done, error) -> {
-              if (error != null) {
-                attempt.completeExceptionally(error);
-              } else {
-                attempt.complete(done);
-              }
-            });
-    return attempt;
   }
 }

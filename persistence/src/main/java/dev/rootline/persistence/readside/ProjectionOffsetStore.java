@@ -14,10 +14,12 @@ final class ProjectionOffsetStore {
 
   private final CassandraSession session;
   private final ReadSideSettings settings;
+  private final String projectionName;
 
-  ProjectionOffsetStore(CassandraSession session, ReadSideSettings settings) {
+  ProjectionOffsetStore(CassandraSession session, ReadSideSettings settings, String projectionName) {
     this.session = session;
     this.settings = settings;
+    this.projectionName = projectionName;
   }
 
   /** The stored offset, or NoOffset the very first time. */
@@ -25,7 +27,7 @@ final class ProjectionOffsetStore {
     return session
         .selectOne(
             "SELECT offset_uuid FROM " + settings.keyspace() + ".projection_offsets WHERE projection_name = ?",
-            settings.projectionName())
+            projectionName)
         .thenApply(
             row -> {
               UUID uuid = row.map(r -> r.getUuid("offset_uuid")).orElse(null);
@@ -37,7 +39,7 @@ final class ProjectionOffsetStore {
     return session.executeWrite(
         "INSERT INTO " + settings.keyspace()
             + ".projection_offsets (projection_name, offset_uuid, updated_at) VALUES (?, ?, ?)",
-        settings.projectionName(),
+        projectionName,
         offset.value(),
         Instant.now());
   }

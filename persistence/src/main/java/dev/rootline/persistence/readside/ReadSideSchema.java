@@ -16,8 +16,17 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
  *   <li>{@code traces_by_time}: (UTC day) → start time desc, trace id (the list)
  *   <li>{@code traces_by_service}: (service, UTC day) → the same, one row per service in the trace
  *       (the list filtered by service)
+ *   <li>{@code issues}: issue id → issue columns + its ranking as JSON + example trace ids
+ *   <li>{@code issues_by_status}: (status) → issue id, issue columns: the prioritised list reads
+ *       whole partitions, which is fine because open issues number in the hundreds, not millions
+ *       (the list sorts them by a priority computed at read time)
+ *   <li>{@code issue_occurrences}: (issue id) → timeline bucket desc, occurrences in it
  *   <li>{@code projection_offsets}: projection name → last stored journal offset
  * </ul>
+ *
+ * <p>The issue tables are written {@code USING TIMESTAMP} the event's sequence number (see {@link
+ * IssueReadSideWriter}): write nothing else into them. Their collections are frozen: a non-frozen
+ * list appends new cells on every replay of the same write, even with the same timestamp.
  */
 public final class ReadSideSchema {
 
@@ -30,6 +39,16 @@ public final class ReadSideSchema {
       "duration_nanos bigint, root_service text, root_method text, root_path text, root_status int,"
           + " span_count int, services list<text>, anomaly_score double, reasons list<text>,"
           + " decided_at_millis bigint";
+
+  /** Issue columns (besides issue_id and status), in the order IssueRows binds and reads them. */
+  static final String ISSUE_COLUMNS =
+      "title, kind, service, endpoint, first_seen_millis, last_seen_millis, occurrences,"
+          + " affected_requests, severity, top_root_cause_json";
+
+  private static final String ISSUE_COLUMN_TYPES =
+      "title text, kind text, service text, endpoint text, first_seen_millis bigint,"
+          + " last_seen_millis bigint, occurrences bigint, affected_requests bigint, severity double,"
+          + " top_root_cause_json text";
 
   private ReadSideSchema() {}
 
@@ -58,6 +77,19 @@ public final class ReadSideSchema {
             + "service text, day date, start_nanos bigint, trace_id text, " + SUMMARY_COLUMN_TYPES + ","
             + " PRIMARY KEY ((service, day), start_nanos, trace_id))"
             + " WITH CLUSTERING ORDER BY (start_nanos DESC, trace_id ASC)");
+    cql.add(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".issues ("
+            + "issue_id text PRIMARY KEY, status text, " + ISSUE_COLUMN_TYPES + ","
+            + " ranking_json text, example_trace_ids frozen<list<text>>)");
+    cql.add(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".issues_by_status ("
+            + "status text, issue_id text, " + ISSUE_COLUMN_TYPES + ","
+            + " PRIMARY KEY ((status), issue_id))");
+    cql.add(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".issue_occurrences ("
+            + "issue_id text, bucket_start_millis bigint, occurrences bigint,"
+            + " PRIMARY KEY ((issue_id), bucket_start_millis))"
+            + " WITH CLUSTERING ORDER BY (bucket_start_millis DESC)");
     return cql;
   }
 

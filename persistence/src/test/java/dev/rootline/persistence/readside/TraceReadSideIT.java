@@ -34,7 +34,7 @@ class TraceReadSideIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private ActorSystem<Void> system;
-  private TraceProjection.Running projection;
+  private TaggedProjection.Running projection;
 
   /** Each test its own journal keyspace: both follow the same tag name. */
   private static Config freshConfig() {

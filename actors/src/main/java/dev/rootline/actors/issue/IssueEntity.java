@@ -1,0 +1,210 @@
+package dev.rootline.actors.issue;
+
+import dev.rootline.persistence.CborSerializable;
+import dev.rootline.persistence.IssueEvent;
+import dev.rootline.persistence.IssueOccurrence;
+import dev.rootline.persistence.IssueSummary;
+import dev.rootline.persistence.RootCause;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * One issue (persistence id "Issue|issueId", sharded by issue id = the decisions' fingerprint):
+ * the first occurrence persists {@link IssueEvent.IssueOpened} and its {@link
+ * IssueEvent.OccurrenceRecorded}, each later one an {@code OccurrenceRecorded}, tagged {@link
+ * IssueEvent#TAG} for the read side. A trace already recorded among the last {@code
+ * dedup-window} occurrences is acknowledged without persisting, so a trace re-decided (late
+ * spans) or an occurrence re-sent after a lost acknowledgement counts once. After each persist
+ * the issue's summary is published on {@link IssueUpdates} (coalesced to one per {@code
+ * publish-interval}).
+ */
+public final class IssueEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<IssueEntity.Command, IssueEvent, IssueState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Issue");
+
+  /** Persistence ids are "Issue|issueId". */
+  public static final String PERSISTENCE_TYPE = "Issue";
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Count this retained trace as an occurrence (acknowledged once persisted, or if counted already). */
+  public record RecordOccurrence(IssueOccurrence occurrence, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** The issue as the entity knows it (operators, tests). */
+  public record Get(ActorRef<Current> replyTo) implements Command {}
+
+  /**
+   * Reply to {@link Get}.
+   *
+   * @param summary null when no occurrence was recorded under this id
+   * @param ranking the issue's ranked root causes, most likely first
+   * @param examples recent occurrences' trace ids, newest first
+   */
+  public record Current(String issueId, IssueSummary summary, List<RootCause> ranking, List<String> examples)
+      implements CborSerializable {}
+
+  /** Timer: publish the summary whose publication was coalesced. */
+  private enum PublishPending implements Command {
+    INSTANCE
+  }
+
+  public static void init(
+      ActorSystem<?> system, IssueSettings settings, ActorRef<Topic.Command<IssueSummary>> updates) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings, updates)));
+  }
+
+  public static PersistenceId persistenceId(String issueId) {
+    return PersistenceId.of(PERSISTENCE_TYPE, issueId);
+  }
+
+  public static Behavior<Command> create(
+      String issueId, IssueSettings settings, ActorRef<Topic.Command<IssueSummary>> updates) {
+    return Behaviors.withTimers(timers -> new IssueEntity(issueId, settings, updates, timers));
+  }
+
+  private final String issueId;
+  private final IssueSettings settings;
+  private final ActorRef<Topic.Command<IssueSummary>> updates;
+  private final TimerScheduler<Command> timers;
+  // Not state: after a restart the next occurrence simply publishes at once.
+  private long lastPublishedMillis = Long.MIN_VALUE / 2;
+
+  private IssueEntity(
+      String issueId,
+      IssueSettings settings,
+      ActorRef<Topic.Command<IssueSummary>> updates,
+      TimerScheduler<Command> timers) {
+    super(
+        persistenceId(issueId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.issueId = issueId;
+    this.settings = settings;
+    this.updates = updates;
+    this.timers = timers;
+  }
+
+  @Override
+  public IssueState emptyState() {
+    return IssueState.EMPTY;
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, IssueEvent, IssueState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(RecordOccurrence.class, this::onRecordOccurrence)
+        .onCommand(Get.class, this::onGet)
+        .onCommand(PublishPending.class, this::onPublishPending)
+        .build();
+  }
+
+  private ReplyEffect<IssueEvent, IssueState> onRecordOccurrence(IssueState state, RecordOccurrence command) {
+    IssueOccurrence o = command.occurrence();
+    if (o == null || !issueId.equals(o.issueId())) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  "occurrence of issue " + (o == null ? null : o.issueId()) + " sent to issue " + issueId));
+    }
+    if (o.traceId() == null || o.traceId().isBlank()) {
+      return Effect().reply(command.replyTo(), StatusReply.error("an occurrence names its trace"));
+    }
+    if (state.hasSeen(o.traceId())) {
+      return Effect().reply(command.replyTo(), StatusReply.ack());
+    }
+    IssueState before = state;
+    List<IssueEvent> events = new java.util.ArrayList<>(2);
+    if (state.opened() == null) {
+      IssueEvent.IssueOpened opened =
+          new IssueEvent.IssueOpened(issueId, o.title(), o.kind(), o.service(), o.endpoint(), o.atMillis());
+      events.add(opened);
+      before = state.withOpened(opened);
+    }
+    IssueState after = before.withOccurrence(o, settings);
+    events.add(new IssueEvent.OccurrenceRecorded(o, after.totals(o, settings)));
+    return Effect()
+        .persist(events)
+        .thenRun(this::publishOrCoalesce)
+        .thenReply(command.replyTo(), newState -> StatusReply.ack());
+  }
+
+  private ReplyEffect<IssueEvent, IssueState> onGet(IssueState state, Get command) {
+    return Effect()
+        .reply(
+            command.replyTo(),
+            new Current(
+                issueId,
+                state.summary(settings, System.currentTimeMillis()),
+                state.ranking(settings),
+                state.examples()));
+  }
+
+  private ReplyEffect<IssueEvent, IssueState> onPublishPending(IssueState state, PublishPending tick) {
+    publish(state);
+    return Effect().noReply();
+  }
+
+  /** The first occurrence and any after a quiet interval at once; a burst as one later message. */
+  private void publishOrCoalesce(IssueState state) {
+    long now = System.currentTimeMillis();
+    long due = lastPublishedMillis + settings.publishInterval().toMillis();
+    if (state.occurrences() == 1 || now >= due) {
+      timers.cancel(PublishPending.INSTANCE);
+      publish(state);
+    } else if (!timers.isTimerActive(PublishPending.INSTANCE)) {
+      timers.startSingleTimer(PublishPending.INSTANCE, PublishPending.INSTANCE, Duration.ofMillis(due - now));
+    }
+  }
+
+  private void publish(IssueState state) {
+    long now = System.currentTimeMillis();
+    IssueSummary summary = state.summary(settings, now);
+    if (summary != null) {
+      lastPublishedMillis = now;
+      updates.tell(Topic.publish(summary));
+    }
+  }
+
+  @Override
+  public EventHandler<IssueState, IssueEvent> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(IssueEvent.IssueOpened.class, IssueState::withOpened)
+        .onEvent(IssueEvent.OccurrenceRecorded.class, (state, e) -> state.withOccurrence(e.occurrence(), settings))
+        .build();
+  }
+
+  @Override
+  public Set<String> tagsFor(IssueEvent event) {
+    return Set.of(IssueEvent.TAG);
+  }
+
+  // Busy issues have thousands of occurrences: recovery starts from a recent snapshot.
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+}
