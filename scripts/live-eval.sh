@@ -121,11 +121,7 @@ PIDS+=("$(netns_run 1 "$LAB/logs/loadgen.log" python3 -u "$ROOT/demo/loadgen.py"
   "$RATE" "" "$LAB/outcomes.txt")")
 
 {
-  echo "rootline.api.port = $API_PORT"
-  echo "rootline.cluster.port = $CLUSTER_PORT"
-  echo "rootline.node.start-local-cassandra = false"
-  echo "rootline.persistence.contact-point = \"127.0.0.1:$CQL_PORT\""
-  echo "rootline.persistence.cassandra.data-dir = \"$LAB/cassandra\""
+  # (ports and the contact point go by environment: the defaults substitute them when loaded)
   echo "rootline.actors.capture.host = \"rl-$RUN-root\""
   echo "rootline.actors.capture.host-from-network-namespace = on"
   # Rankings judge recent anomalies: keep them from reaching back into the previous fault.
@@ -136,6 +132,8 @@ PIDS+=("$(netns_run 1 "$LAB/logs/loadgen.log" python3 -u "$ROOT/demo/loadgen.py"
   fi
 } >"$LAB/node.conf"
 say "starting the Rootline node (API http://127.0.0.1:$API_PORT, capture $CAPTURE, log $LAB/logs/node.log)"
+ROOTLINE_API_PORT="$API_PORT" ROOTLINE_CLUSTER_PORT="$CLUSTER_PORT" ROOTLINE_START_LOCAL_CASSANDRA=false \
+ROOTLINE_CASSANDRA_CONTACT_POINT="127.0.0.1:$CQL_PORT" ROOTLINE_CASSANDRA_DATA_DIR="$LAB/cassandra" \
 setsid java -Xms256m -Xmx1g -XX:+ExitOnOutOfMemoryError -cp "$NODE_CP" \
   dev.rootline.node.Main run --config "$LAB/node.conf" >"$LAB/logs/node.log" 2>&1 </dev/null &
 NODE_PID=$!
