@@ -22,7 +22,7 @@ source "$ROOT/scripts/lib/netns-hosts.sh"
 say() { printf '\033[1m[live-eval]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[live-eval]\033[0m %s\n' "$*" >&2; exit 1; }
 
-COMMAND_LINE="./rootline eval --live${*:+ $*}"
+COMMAND_LINE="${ROOTLINE_EVAL_COMMAND:-./rootline eval-live}${*:+ $*}"
 EVAL_ARGS=()
 CAPTURE=pids
 RATE=10
