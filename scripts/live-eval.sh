@@ -13,6 +13,9 @@
 #
 # Everything started is stopped and every namespace deleted on exit, Ctrl-C or failure.
 set -euo pipefail
+# One brace group: bash parses the whole script before running it, so editing the file while a
+# lab runs cannot break the run.
+{
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${ROOTLINE_STATE_DIR:-$ROOT/.rootline}"
@@ -165,3 +168,5 @@ JSON
 
 python3 "$ROOT/scripts/live_eval.py" --topology "$LAB/topology.json" --command "$COMMAND_LINE" \
   --docs "$ROOT/docs/EVALUATION.md" "${EVAL_ARGS[@]}"
+exit $?
+}
