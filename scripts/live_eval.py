@@ -214,7 +214,7 @@ def schedule(lab):
 
 
 def matches(kind, truth, c):
-    level = c.get("level") or ""
+    level = (c.get("level") or "").upper()
     subject = c.get("subject") or ""
     service = c.get("service") or ""
     host = c.get("host") or ""
@@ -248,7 +248,7 @@ def rank_of(kind, truth, ranking):
 
 
 def short(c):
-    return "%s %s (%.2f)" % (c.get("level"), c.get("subject"), c.get("probability") or 0.0)
+    return "%s %s (%.2f)" % ((c.get("level") or "").upper(), c.get("subject"), c.get("probability") or 0.0)
 
 
 # ---- what the load generator saw ----
@@ -290,7 +290,7 @@ def judge_issues(api, kind, truth, t_on, t_end):
         issue_id = field(summary, "issueId", "id")
         last = field(summary, "lastSeenMillis", "lastSeenEpochMillis", default=0)
         service = field(summary, "service", default="") or ""
-        if not issue_id or last < t_on or "redis-cli" in service:
+        if not issue_id or last < t_on or injector_root(service):
             continue
         detail = api.issue(issue_id)
         if detail is None:
@@ -298,7 +298,7 @@ def judge_issues(api, kind, truth, t_on, t_end):
         timeline = field(detail, "timeline", default=None)
         if isinstance(timeline, list) and timeline:
             count = sum(field(b, "occurrences", "count", default=0) for b in timeline
-                        if t_on <= field(b, "startMillis", "start", default=0) < t_end)
+                        if t_on <= bucket_start(b) < t_end)
         else:
             count = field(summary, "occurrences", default=1)
         ranking = root_causes(detail) or ([summary["topRootCause"]] if summary.get("topRootCause") else [])
@@ -308,10 +308,22 @@ def judge_issues(api, kind, truth, t_on, t_end):
     return best
 
 
+def bucket_start(bucket):
+    start = field(bucket, "startEpochMillis", "startMillis", default=None)
+    return start if isinstance(start, (int, float)) else -1
+
+
+def injector_root(service):
+    """Traces and issues rooted at Redis are the fault injector's own DEBUG SLEEP commands."""
+    return (service or "").startswith("redis-server")
+
+
 def judge_traces(api, traces):
     """Mean of the rankings of the window's retained (non-baseline) traces, best first."""
     tally, n = {}, 0
     for t in traces:
+        if injector_root(t.get("rootService")):
+            continue
         body = api.trace(t["traceId"])
         verdict = field(body, "verdict", default=None) or field((body or {}).get("trace"), "verdict", default="")
         if verdict == "baseline":
