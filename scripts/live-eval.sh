@@ -5,7 +5,9 @@
 # anomalous requests it kept. Run through `./rootline eval-live` (or `./rootline eval --live`).
 #
 # usage: scripts/live-eval.sh [--json] [--write-docs] [--kinds K,K,...] [--repeats N]
-#          [--fault-seconds S] [--warmup-seconds S] [--gap-seconds S] [--rate R] [--capture pids|all]
+#          [--fault-seconds S] [--warmup-seconds S] [--gap-seconds S] [--settle-seconds S]
+#          [--normal-seconds S] [--rate R] [--capture pids|all] [--min-ac3 X] [--min-recall X]
+#   --min-ac3/--min-recall (0..1): exit 3 when below (a floor for short test runs)
 #
 #   host h1: loadgen, frontend :8081      host h2: catalog :8082, cart :8083 (replica a)
 #   host h4: redis :6379                  host h3: catalog :8082, cart :8083 (replica b)
@@ -33,10 +35,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --json|--write-docs) EVAL_ARGS+=("$1"); shift ;;
     --rate) [ $# -ge 2 ] || die "--rate needs a value"; RATE="$2"; EVAL_ARGS+=("$1" "$2"); shift 2 ;;
-    --kinds|--repeats|--fault-seconds|--warmup-seconds|--gap-seconds|--settle-seconds|--normal-seconds)
+    --kinds|--repeats|--fault-seconds|--warmup-seconds|--gap-seconds|--settle-seconds|--normal-seconds|--min-ac3|--min-recall)
       [ $# -ge 2 ] || die "$1 needs a value"; EVAL_ARGS+=("$1" "$2"); shift 2 ;;
     --capture) [ $# -ge 2 ] || die "--capture needs pids or all"; CAPTURE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
 done

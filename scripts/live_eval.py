@@ -395,6 +395,10 @@ def main():
     ap.add_argument("--settle-seconds", type=float, default=15)
     ap.add_argument("--gap-seconds", type=float, default=45)
     ap.add_argument("--rate", type=float, default=10)
+    ap.add_argument("--min-ac3", type=float, default=None,
+                    help="exit with status 3 when AC@3 is below this (0..1): a floor for test runs")
+    ap.add_argument("--min-recall", type=float, default=None,
+                    help="exit with status 3 when the anomalous-request recall is below this (0..1)")
     args = ap.parse_args()
     if args.from_json:
         with open(args.from_json, encoding="utf-8") as f:
@@ -484,6 +488,14 @@ def main():
     if args.write_docs:
         write_docs(args.docs, report)
         log("wrote the live section of " + args.docs)
+    below = []
+    if args.min_ac3 is not None and report["ac3"] < args.min_ac3:
+        below.append("AC@3 %s < %s" % (pct(report["ac3"]), pct(args.min_ac3)))
+    if args.min_recall is not None and (report["anomalous_recall"] or 0.0) < args.min_recall:
+        below.append("recall %s < %s" % (pct(report["anomalous_recall"]), pct(args.min_recall)))
+    if below:
+        log("below the floor: " + "; ".join(below))
+        sys.exit(3)
 
 
 def summarise(results, normal, args, bound_ms):
