@@ -505,7 +505,7 @@ def summarise(results, normal, args, bound_ms):
     per_kind = []
     for kind in dict.fromkeys(r["kind"] for r in results):
         rs = [r for r in results if r["kind"] == kind]
-        per_kind.append({"kind": kind, "faults": len(rs), "ac1": ac(rs, 1), "ac3": ac(rs, 3),
+        per_kind.append({"kind": kind, "faults": len(rs), "ac1": ac(rs, 1), "ac3": ac(rs, 3), "ac5": ac(rs, 5),
                          "anomalous_requests": sum(r["anomalous_requests"] for r in rs),
                          "anomalous_retained": sum(r["anomalous_retained"] for r in rs)})
     bad = sum(r["anomalous_requests"] for r in results)
@@ -513,7 +513,7 @@ def summarise(results, normal, args, bound_ms):
     source = "issues" if any("issue" in r for r in results) else "traces"
     return {
         "command": args.command, "source": source, "faults": len(results),
-        "ac1": ac(results, 1), "ac3": ac(results, 3),
+        "ac1": ac(results, 1), "ac3": ac(results, 3), "ac5": ac(results, 5),
         "anomalous_recall": kept / bad if bad else None, "anomalous_requests": bad,
         "anomalous_retained": kept, "latency_bound_ms": bound_ms,
         "normal_retained_share": normal["retained"] / normal["decided"] if normal["decided"] else None,
