@@ -310,8 +310,12 @@ def judge_issues(api, kind, truth, t_on, t_end):
             continue
         timeline = field(detail, "timeline", default=None)
         if isinstance(timeline, list) and timeline:
+            # Buckets may be wider than the window: count those that overlap it.
+            starts = sorted(bucket_start(b) for b in timeline)
+            gaps = [b - a for a, b in zip(starts, starts[1:]) if b > a]
+            width = min(gaps) if gaps else 60_000
             count = sum(field(b, "occurrences", "count", default=0) for b in timeline
-                        if t_on <= bucket_start(b) < t_end)
+                        if bucket_start(b) < t_end and bucket_start(b) + width > t_on)
         else:
             count = field(summary, "occurrences", default=1)
         ranking = root_causes(detail) or ([summary["topRootCause"]] if summary.get("topRootCause") else [])
