@@ -21,11 +21,31 @@ public record CaptureAssemblySettings(
     Duration connectionIdleTimeout,
     Duration requestTimeout,
     Duration stitchGrace,
-    Duration openMessageSettle) {
+    Duration openMessageSettle,
+    boolean hostFromNetworkNamespace) {
 
   public static final String CONFIG_PATH = "rootline.actors.capture";
   /** The dispatcher the ProbeActor must be spawned on. */
   public static final String DISPATCHER_PATH = CONFIG_PATH + ".dispatcher";
+
+  /** Without naming hosts by network namespace (every span on {@code host}). */
+  public CaptureAssemblySettings(
+      String host,
+      Duration pollInterval,
+      int excerptBytes,
+      int maxHeaderBytes,
+      int maxHeaderCount,
+      int maxBufferedBytesPerConnection,
+      int maxConnections,
+      int maxInFlightPerConnection,
+      Duration connectionIdleTimeout,
+      Duration requestTimeout,
+      Duration stitchGrace,
+      Duration openMessageSettle) {
+    this(host, pollInterval, excerptBytes, maxHeaderBytes, maxHeaderCount,
+        maxBufferedBytesPerConnection, maxConnections, maxInFlightPerConnection,
+        connectionIdleTimeout, requestTimeout, stitchGrace, openMessageSettle, false);
+  }
 
   public CaptureAssemblySettings {
     requirePositive("poll-interval", pollInterval);
@@ -69,7 +89,8 @@ public record CaptureAssemblySettings(
         c.getDuration("connection-idle-timeout"),
         c.getDuration("request-timeout"),
         c.getDuration("stitch-grace"),
-        c.getDuration("open-message-settle"));
+        c.getDuration("open-message-settle"),
+        c.getBoolean("host-from-network-namespace"));
   }
 
   public HttpLimits httpLimits() {
@@ -81,7 +102,21 @@ public record CaptureAssemblySettings(
     return new CaptureAssemblySettings(
         newHost, pollInterval, excerptBytes, maxHeaderBytes, maxHeaderCount,
         maxBufferedBytesPerConnection, maxConnections, maxInFlightPerConnection,
-        connectionIdleTimeout, requestTimeout, stitchGrace, openMessageSettle);
+        connectionIdleTimeout, requestTimeout, stitchGrace, openMessageSettle,
+        hostFromNetworkNamespace);
+  }
+
+  /** A copy that does (or does not) name a span's host by its process's network namespace. */
+  public CaptureAssemblySettings withHostFromNetworkNamespace(boolean on) {
+    return new CaptureAssemblySettings(
+        host, pollInterval, excerptBytes, maxHeaderBytes, maxHeaderCount,
+        maxBufferedBytesPerConnection, maxConnections, maxInFlightPerConnection,
+        connectionIdleTimeout, requestTimeout, stitchGrace, openMessageSettle, on);
+  }
+
+  /** How spans get their host: by network namespace when on, else always {@code host}. */
+  public HostNames hostNames() {
+    return hostFromNetworkNamespace ? NetnsHostNames.create(host) : HostNames.fixed(host);
   }
 
   static String machineHostName() {

@@ -76,8 +76,10 @@ final class ConnectionStream {
   /** This end closed the connection (CLOSE), as opposed to the peer shutting its side. */
   private boolean closedHere;
 
-  private Http1Parser requestParser;
-  private Http1Parser responseParser;
+  private MessageParser requestParser;
+  private MessageParser responseParser;
+  /** The first request bytes chose the protocol (HTTP/1.x unless they look like RESP). */
+  private boolean protocolChosen;
   private final ArrayDeque<HttpExchange> outstanding = new ArrayDeque<>();
   private final ArrayDeque<HttpExchange> recent = new ArrayDeque<>();
   private HttpExchange requestInProgress;
@@ -190,14 +192,21 @@ final class ConnectionStream {
     byte[] payload = e.payload() == null ? new byte[0] : e.payload();
     int captured = (int) Math.min(payload.length, e.bytes());
     if (role == Role.UNKNOWN) {
-      if (!HttpStarts.looksLikeRequest(payload, 0, captured)) {
+      boolean resp = RespParser.looksLikeRequest(payload, 0, captured);
+      if (!resp && !HttpStarts.looksLikeRequest(payload, 0, captured)) {
         return; // wait for a syscall that starts a request: it tells which end we are
       }
       assignRole(e.direction() == CaptureEvent.Direction.INGRESS ? Role.SERVER : Role.CLIENT, false);
     }
     boolean requestDirection = (role == Role.SERVER) == (e.direction() == CaptureEvent.Direction.INGRESS);
-    Http1Parser parser = requestDirection ? requestParser : responseParser;
-    Http1Parser other = requestDirection ? responseParser : requestParser;
+    if (!protocolChosen && requestDirection) {
+      protocolChosen = true;
+      if (RespParser.looksLikeRequest(payload, 0, captured)) {
+        speakResp();
+      }
+    }
+    MessageParser parser = requestDirection ? requestParser : responseParser;
+    MessageParser other = requestDirection ? responseParser : requestParser;
     // Talk in one direction ends a message of the other whose end could not be framed.
     other.endOpenMessage();
     if (requestDirection) {
@@ -314,6 +323,14 @@ final class ConnectionStream {
     responseParser =
         new Http1Parser(Http1Parser.Mode.RESPONSE, settings.httpLimits(), new ResponseSide(), synced);
     maybeIdentified();
+  }
+
+  /** Redis: its commands and replies become exchanges like HTTP requests and responses. */
+  private void speakResp() {
+    requestParser.stop();
+    responseParser.stop();
+    requestParser = new RespParser(Http1Parser.Mode.REQUEST, settings.httpLimits(), new RequestSide());
+    responseParser = new RespParser(Http1Parser.Mode.RESPONSE, settings.httpLimits(), new ResponseSide());
   }
 
   private void maybeIdentified() {

@@ -23,7 +23,7 @@ import java.util.Locale;
  * ({@link Listener#onError}); it then ignores everything. Nothing thrown while parsing escapes;
  * buffering is bounded by {@link HttpLimits}.
  */
-public final class Http1Parser {
+public final class Http1Parser implements MessageParser {
 
   public enum Mode {
     REQUEST,

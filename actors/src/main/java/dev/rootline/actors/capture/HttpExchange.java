@@ -23,6 +23,8 @@ final class HttpExchange {
   long threadKey;
   TraceLink link;
   String service;
+  /** The host of the process that made or served the request (see {@link HostNames}). */
+  String host;
   /** Client side: already chosen as the parent of a stitched local server span. */
   boolean parentOfStitchedServer;
 

@@ -42,6 +42,7 @@ public final class SpanAssembler {
   private final CaptureAssemblySettings settings;
   private final Consumer<Span> sink;
   private final RandomGenerator random;
+  private final HostNames hostNames;
   private final long requestTimeoutNanos;
   private final long idleTimeoutNanos;
   private final long graceNanos;
@@ -90,7 +91,17 @@ public final class SpanAssembler {
   /** With a given id generator: seed one for reproducible tests. */
   public SpanAssembler(
       CaptureAssemblySettings settings, Consumer<Span> sink, RandomGenerator random) {
+    this(settings, sink, random, settings.hostNames());
+  }
+
+  /** With a given host resolver (tests). */
+  SpanAssembler(
+      CaptureAssemblySettings settings,
+      Consumer<Span> sink,
+      RandomGenerator random,
+      HostNames hostNames) {
     this.settings = settings;
+    this.hostNames = hostNames;
     this.sink = sink;
     this.random = random;
     this.requestTimeoutNanos = settings.requestTimeout().toNanos();
@@ -370,7 +381,7 @@ public final class SpanAssembler {
             x.link.spanId(),
             x.link.parentSpanId(),
             server ? Span.Kind.SERVER : Span.Kind.CLIENT,
-            settings.host(),
+            x.host == null ? settings.host() : x.host,
             x.service,
             x.pid,
             x.requestHead.method(),
@@ -436,6 +447,7 @@ public final class SpanAssembler {
     public void requestHead(ConnectionStream s, HttpExchange x, CaptureEvent e) {
       requestsParsed++;
       x.threadKey = threadKey(e.pid(), e.tid());
+      x.host = hostNames.hostOf(e.pid()); // now, while the process surely lives
       TraceParent header = TraceParent.parse(x.requestHead.traceparent());
       TraceLink link = new TraceLink(newSpanId());
       x.link = link;

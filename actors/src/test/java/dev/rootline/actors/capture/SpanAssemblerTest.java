@@ -675,7 +675,8 @@ class SpanAssemblerTest {
 
   static CaptureAssemblySettings settings() {
     return CaptureAssemblySettings.create(ConfigFactory.parseResources("capture.conf").resolve())
-        .withHost("test-host");
+        .withHost("test-host")
+        .withHostFromNetworkNamespace(false); // fake pids: never look them up in /proc
   }
 
   static CaptureAssemblySettings settings(int maxConnections) {
