@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.rootline.actors.capture.CaptureAssemblySettings;
 import dev.rootline.actors.capture.EventSource;
 import dev.rootline.actors.capture.ProbeActor;
+import dev.rootline.actors.stitch.ConnectionEntity;
+import dev.rootline.actors.stitch.StitchSettings;
 import dev.rootline.actors.trace.RetainedTraces;
 import dev.rootline.actors.trace.TraceEntity;
 import dev.rootline.actors.trace.TraceRecord;
@@ -117,6 +119,7 @@ public final class RootlineNode implements AutoCloseable {
           system.systemActorOf(RetainedTraces.topic(), "retained-traces", Props.empty());
       TraceRecord.init(system);
       TraceEntity.init(system, traceSettings, scorer, retainedTopic);
+      ConnectionEntity.init(system); // cross-host stitching rendezvous
       TraceProjection.Running projection = TraceProjection.start(system);
 
       ActorRef<ProbeActor.Command> probe = null;
@@ -130,7 +133,10 @@ public final class RootlineNode implements AutoCloseable {
                 ProbeActor.create(
                     assembly,
                     EventSource.closing(session::poll, session),
-                    span -> TraceEntity.recordSpan(sharding, span)),
+                    span -> TraceEntity.recordSpan(sharding, span),
+                    StitchSettings.get(system).enabled()
+                        ? link -> ConnectionEntity.publish(sharding, link)
+                        : link -> {}),
                 "probe",
                 ProbeActor.DISPATCHER);
         log.info("capturing socket traffic on host {} with eBPF", assembly.host());

@@ -1,5 +1,6 @@
 package dev.rootline.actors.capture;
 
+import dev.rootline.actors.stitch.ConnectionLink;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.persistence.Span;
 import java.security.SecureRandom;
@@ -41,6 +42,8 @@ public final class SpanAssembler {
 
   private final CaptureAssemblySettings settings;
   private final Consumer<Span> sink;
+  /** Cross-host stitching: accounts of requests whose other end is not on this host. */
+  private final Consumer<ConnectionLink> links;
   private final RandomGenerator random;
   private final long requestTimeoutNanos;
   private final long idleTimeoutNanos;
@@ -90,8 +93,22 @@ public final class SpanAssembler {
   /** With a given id generator: seed one for reproducible tests. */
   public SpanAssembler(
       CaptureAssemblySettings settings, Consumer<Span> sink, RandomGenerator random) {
+    this(settings, sink, link -> {}, random);
+  }
+
+  /**
+   * Also publishes a {@link ConnectionLink} for every span that may have its other end on another
+   * host: each client span not stitched to a local server span, and each server span that started
+   * a trace of its own (no traceparent, no local client).
+   */
+  public SpanAssembler(
+      CaptureAssemblySettings settings,
+      Consumer<Span> sink,
+      Consumer<ConnectionLink> links,
+      RandomGenerator random) {
     this.settings = settings;
     this.sink = sink;
+    this.links = links;
     this.random = random;
     this.requestTimeoutNanos = settings.requestTimeout().toNanos();
     this.idleTimeoutNanos = settings.connectionIdleTimeout().toNanos();
@@ -390,6 +407,23 @@ public final class SpanAssembler {
     x.response = null;
     spansEmitted++;
     sink.accept(span);
+    boolean remoteEndPossible =
+        server ? span.parentSpanId() == null : !x.parentOfStitchedServer;
+    if (remoteEndPossible && s.addressesComplete() && x.requestHead != null) {
+      links.accept(
+          new ConnectionLink(
+              server ? ConnectionLink.Side.SERVER : ConnectionLink.Side.CLIENT,
+              server ? s.remoteText() : s.localText(),
+              server ? s.localText() : s.remoteText(),
+              x.ordinal,
+              span.startEpochNanos(),
+              span.endEpochNanos(),
+              span.method(),
+              span.path(),
+              span.traceId(),
+              span.spanId(),
+              span.host()));
+    }
   }
 
   /** A final response head seen before a reset or a timeout: the status did arrive. */
