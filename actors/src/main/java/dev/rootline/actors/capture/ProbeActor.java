@@ -4,10 +4,8 @@ import dev.rootline.actors.stitch.ConnectionLink;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.persistence.CborSerializable;
 import dev.rootline.persistence.Span;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -110,12 +108,8 @@ public final class ProbeActor {
     context.setLoggerName(ProbeActor.class);
     this.source = source;
     this.nowEpochNanos = nowEpochNanos;
-    this.assembler =
-        new SpanAssembler(
-            settings,
-            span -> deliver(spans, span),
-            link -> publish(links, link),
-            new SplittableRandom(new SecureRandom().nextLong()));
+    this.assembler = new SpanAssembler(settings, span -> deliver(spans, span));
+    assembler.publishLinksTo(link -> publish(links, link));
   }
 
   private Behavior<Command> behavior() {

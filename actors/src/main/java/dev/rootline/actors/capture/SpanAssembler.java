@@ -43,7 +43,7 @@ public final class SpanAssembler {
   private final CaptureAssemblySettings settings;
   private final Consumer<Span> sink;
   /** Cross-host stitching: accounts of requests whose other end is not on this host. */
-  private final Consumer<ConnectionLink> links;
+  private Consumer<ConnectionLink> links = link -> {};
   private final RandomGenerator random;
   private final long requestTimeoutNanos;
   private final long idleTimeoutNanos;
@@ -93,22 +93,8 @@ public final class SpanAssembler {
   /** With a given id generator: seed one for reproducible tests. */
   public SpanAssembler(
       CaptureAssemblySettings settings, Consumer<Span> sink, RandomGenerator random) {
-    this(settings, sink, link -> {}, random);
-  }
-
-  /**
-   * Also publishes a {@link ConnectionLink} for every span that may have its other end on another
-   * host: each client span not stitched to a local server span, and each server span that started
-   * a trace of its own (no traceparent, no local client).
-   */
-  public SpanAssembler(
-      CaptureAssemblySettings settings,
-      Consumer<Span> sink,
-      Consumer<ConnectionLink> links,
-      RandomGenerator random) {
     this.settings = settings;
     this.sink = sink;
-    this.links = links;
     this.random = random;
     this.requestTimeoutNanos = settings.requestTimeout().toNanos();
     this.idleTimeoutNanos = settings.connectionIdleTimeout().toNanos();
@@ -172,6 +158,16 @@ public final class SpanAssembler {
    */
   public void tick(long nowEpochNanos) {
     advance(nowEpochNanos);
+  }
+
+  /**
+   * From now on also hands {@code links} a {@link ConnectionLink} for every span that may have its
+   * other end on another host (cross-host stitching, see {@code dev.rootline.actors.stitch}): each
+   * client span not stitched to a local server span, and each server span that started a trace
+   * of its own (no traceparent, no local client).
+   */
+  public void publishLinksTo(Consumer<ConnectionLink> links) {
+    this.links = links;
   }
 
   public CaptureCounters counters() {

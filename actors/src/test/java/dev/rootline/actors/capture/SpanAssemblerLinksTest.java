@@ -20,8 +20,7 @@ class SpanAssemblerLinksTest {
 
   private final List<Span> spans = new ArrayList<>();
   private final List<ConnectionLink> links = new ArrayList<>();
-  private final SpanAssembler assembler =
-      new SpanAssembler(settings(), spans::add, links::add, new SplittableRandom(7));
+  private final SpanAssembler assembler = assembler(spans, links, 7);
 
   @Test
   void bothEndsOfAKeepAliveConnectionNameItTheSameWayAndNumberItsRequests() {
@@ -37,7 +36,7 @@ class SpanAssemblerLinksTest {
     // host B's capture (another assembler): the server end of the same connection
     List<ConnectionLink> serverLinks = new ArrayList<>();
     List<Span> serverSpans = new ArrayList<>();
-    SpanAssembler hostB = new SpanAssembler(settings(), serverSpans::add, serverLinks::add, new SplittableRandom(8));
+    SpanAssembler hostB = assembler(serverSpans, serverLinks, 8);
     Sock b = server("java", 300, 9, "10.200.0.2:8081", "10.200.0.1:41000");
     hostB.acceptBatch(
         List.of(
@@ -68,6 +67,12 @@ class SpanAssemblerLinksTest {
       assertThat(c.isComplete()).isTrue();
       assertThat(s.host()).isEqualTo("test-host");
     }
+  }
+
+  private static SpanAssembler assembler(List<Span> spans, List<ConnectionLink> links, long seed) {
+    SpanAssembler a = new SpanAssembler(settings(), spans::add, new SplittableRandom(seed));
+    a.publishLinksTo(links::add);
+    return a;
   }
 
   @Test
