@@ -20,7 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two hosts (network namespaces a and b behind a bridge), one Rootline node JVM per host, one
+ * Two hosts (network namespaces a = host 1 and b = host 2 behind a bridge, made by
+ * scripts/lib/netns-hosts.sh), one Rootline node JVM per host, one
  * real Cassandra. A client process on host a calls a server process on host b without any trace
  * header, on fresh connections and on one keep-alive connection; every request must come out as
  * ONE retained trace in which the server span (captured by b's node) is the child of the client
@@ -29,14 +30,13 @@ import org.junit.jupiter.api.Test;
  * <p>The node JVMs run in the machine's own namespace (so they reach the test's Cassandra on
  * loopback) and each captures exactly one host with {@code rootline.bpf.target-mode = netns} and
  * {@code target-netns-paths}; the client and the server run inside the hosts and talk over the
- * bridge (10.200.0.1 -> 10.200.0.2), so the two ends of each connection are seen by different
+ * bridge (10.200.S.11 -> 10.200.S.12), so the two ends of each connection are seen by different
  * nodes, as on two machines. The server answers 500 so every trace is retained and readable.
  */
 class CrossHostStitchingIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(120);
-  private static final String SERVER_IP = "10.200.0.2";
   private static final int SERVER_PORT = 8091;
 
   private static final String SERVER =
@@ -79,6 +79,8 @@ class CrossHostStitchingIT {
 
   private static Path workDir;
   private static NetnsHosts hosts;
+  /** Host 2's address on the bridge (host 1 = a, host 2 = b). */
+  private static String serverIp;
   private static Process server;
   private static NodeProcess nodeA;
   private static NodeProcess nodeB;
@@ -86,7 +88,8 @@ class CrossHostStitchingIT {
   @BeforeAll
   static void start() throws Exception {
     workDir = Files.createDirectories(Path.of("target", "cross-host-it").toAbsolutePath());
-    hosts = new NetnsHosts("a:1", "b:2");
+    hosts = new NetnsHosts(2);
+    serverIp = hosts.address(2);
     Files.writeString(workDir.resolve("server.py"), SERVER);
     Files.writeString(workDir.resolve("client.py"), CLIENT);
 
@@ -107,7 +110,7 @@ class CrossHostStitchingIT {
             workDir,
             shared
                 + "rootline.actors.capture.host = host-a\n"
-                + "rootline.bpf.target-netns-paths = [\"" + hosts.namespaceFile("a") + "\"]\n",
+                + "rootline.bpf.target-netns-paths = [\"" + hosts.namespaceFile(1) + "\"]\n",
             WAIT);
     nodeB =
         NodeProcess.start(
@@ -115,13 +118,13 @@ class CrossHostStitchingIT {
             workDir,
             shared
                 + "rootline.actors.capture.host = host-b\n"
-                + "rootline.bpf.target-netns-paths = [\"" + hosts.namespaceFile("b") + "\"]\n"
+                + "rootline.bpf.target-netns-paths = [\"" + hosts.namespaceFile(2) + "\"]\n"
                 + "rootline.cluster.seed-nodes = [\"127.0.0.1:" + nodeA.clusterPort + "\"]\n",
             WAIT);
 
     server =
         new ProcessBuilder(
-                hosts.inside("b", python3(), workDir.resolve("server.py").toString(), SERVER_IP,
+                hosts.inside(2, python3(), workDir.resolve("server.py").toString(), serverIp,
                     Integer.toString(SERVER_PORT)))
             .redirectErrorStream(true)
             .start();
@@ -151,7 +154,7 @@ class CrossHostStitchingIT {
     String tag = "t" + System.nanoTime() % 100000;
     Process client =
         new ProcessBuilder(
-                hosts.inside("a", python3(), workDir.resolve("client.py").toString(), SERVER_IP,
+                hosts.inside(1, python3(), workDir.resolve("client.py").toString(), serverIp,
                     Integer.toString(SERVER_PORT), tag))
             .redirectErrorStream(true)
             .start();
@@ -191,7 +194,7 @@ class CrossHostStitchingIT {
       assertThat(serverSpan.get("parentSpanId").asText()).isEqualTo(clientSpan.get("spanId").asText());
       assertThat(serverSpan.get("path").asText()).isEqualTo(clientSpan.get("path").asText());
       assertThat(serverSpan.get("peerAddress").asText()).isEqualTo(clientSpan.get("localAddress").asText());
-      assertThat(serverSpan.get("localAddress").asText()).isEqualTo(SERVER_IP + ":" + SERVER_PORT);
+      assertThat(serverSpan.get("localAddress").asText()).isEqualTo(serverIp + ":" + SERVER_PORT);
       // the server's span lies within its client's (both hosts read one clock here)
       assertThat(serverSpan.get("startEpochNanos").asLong()).isGreaterThanOrEqualTo(clientSpan.get("startEpochNanos").asLong());
       assertThat(serverSpan.get("endEpochNanos").asLong()).isLessThanOrEqualTo(clientSpan.get("endEpochNanos").asLong() + 1_000_000);

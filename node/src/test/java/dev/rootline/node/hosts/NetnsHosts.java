@@ -11,44 +11,51 @@ import java.util.concurrent.TimeUnit;
 /**
  * Hosts as network namespaces for the tests, made and removed by the repository's own {@code
  * scripts/lib/netns-hosts.sh} (the library {@code ./rootline demo --hosts 3} uses): a bridge in a
- * namespace of its own, one namespace per host with 10.200.0.<octet>/24. {@link #close} stops
- * whatever still runs inside (by pid) and deletes every namespace of the prefix; it also runs
- * from a shutdown hook, so a test JVM that dies half-way leaves nothing behind.
+ * namespace of its own, hosts 1..n behind it. Names and addresses are asked from the library, not
+ * repeated here. {@link #close} tears everything down (whatever still runs inside is stopped by
+ * pid); it also runs from a shutdown hook, so a test JVM that dies half-way leaves nothing behind.
  */
 final class NetnsHosts implements AutoCloseable {
 
-  private final String prefix;
+  private final String run;
   private final Path library;
   private final Thread hook;
   private boolean closed;
 
-  /** {@code hosts} as "name:octet", e.g. "a:1". The prefix is derived from this JVM's pid. */
-  NetnsHosts(String... hosts) throws IOException, InterruptedException {
-    this.prefix = "rs" + (ProcessHandle.current().pid() % 1_000_000);
+  NetnsHosts(int count) throws IOException, InterruptedException {
+    this.run = "it" + ProcessHandle.current().pid();
     this.library = repositoryRoot().resolve("scripts/lib/netns-hosts.sh");
     if (!Files.isRegularFile(library)) {
       throw new IllegalStateException("missing " + library);
     }
-    this.hook = new Thread(this::closeQuietly, "netns-hosts-down");
+    this.hook = new Thread(this::closeQuietly, "netns-hosts-teardown");
     Runtime.getRuntime().addShutdownHook(hook);
-    down(); // leftovers of an earlier JVM with the same pid
-    List<String> args = new ArrayList<>(List.of("netns_hosts_up", prefix));
-    args.addAll(List.of(hosts));
-    run(args);
+    try {
+      // an earlier run's state under the same name is torn down by the library first
+      bash("netns_hosts_create " + run + " " + count);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      closeQuietly();
+      throw e;
+    }
   }
 
-  /** The namespace of a host, for {@code ip netns exec} and {@code /run/netns/...}. */
-  String namespace(String host) {
-    return prefix + "-" + host;
+  /** The namespace of host i (1-based), for {@code ip netns exec}. */
+  String namespace(int host) throws IOException, InterruptedException {
+    return attached("netns_host_ns " + host);
   }
 
   /** The file the kernel's namespace id is read from (rootline.bpf.target-netns-paths). */
-  String namespaceFile(String host) {
+  String namespaceFile(int host) throws IOException, InterruptedException {
     return "/run/netns/" + namespace(host);
   }
 
-  /** A command run inside a host: {@code ip netns exec <ns> ...}. */
-  List<String> inside(String host, String... command) {
+  /** Host i's address on the bridge. */
+  String address(int host) throws IOException, InterruptedException {
+    return attached("netns_host_addr " + host);
+  }
+
+  /** A command run inside host i: {@code ip netns exec <ns> ...}. */
+  List<String> inside(int host, String... command) throws IOException, InterruptedException {
     List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));
     c.addAll(List.of(command));
     return c;
@@ -60,7 +67,7 @@ final class NetnsHosts implements AutoCloseable {
       return;
     }
     closed = true;
-    down();
+    bash("if netns_hosts_attach " + run + " 2>/dev/null; then netns_hosts_teardown; fi");
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
@@ -72,27 +79,29 @@ final class NetnsHosts implements AutoCloseable {
     try {
       close();
     } catch (Exception e) {
-      System.err.println("removing network namespaces " + prefix + "-* failed: " + e);
+      System.err.println("tearing down network namespace hosts of run " + run + " failed: " + e);
     }
   }
 
-  private void down() throws IOException, InterruptedException {
-    run(List.of("netns_hosts_down", prefix));
+  private String attached(String call) throws IOException, InterruptedException {
+    return bash("netns_hosts_attach " + run + " && " + call).trim();
   }
 
-  private void run(List<String> call) throws IOException, InterruptedException {
-    String script = "set -e; source \"$0\"; \"$@\"";
-    List<String> command = new ArrayList<>(List.of("bash", "-c", script, library.toString()));
-    command.addAll(call);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+  /** Runs {@code script} in bash with the library sourced; its stdout, or an exception. */
+  private String bash(String script) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("bash", "-c", "source \"$0\" && " + script, library.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IllegalStateException(call + " did not finish");
+      throw new IllegalStateException("'" + script + "' did not finish");
     }
     if (p.exitValue() != 0) {
-      throw new IllegalStateException(call + " failed (" + p.exitValue() + "): " + out);
+      throw new IllegalStateException("'" + script + "' failed (" + p.exitValue() + "): " + out);
     }
+    return out;
   }
 
   /** The checkout: the node module's parent (Maven runs tests in the module directory). */
