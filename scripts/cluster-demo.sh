@@ -37,7 +37,8 @@ cluster_demo() {
   CLUSTER_DEMO_FORWARD_PID=""
   CLUSTER_DEMO_CASSANDRA_DIR="$dir/cassandra"
   CLUSTER_DEMO_CASSANDRA_STARTED=no
-  trap cluster_demo_stop INT TERM EXIT
+  trap 'cluster_demo_stop; exit 130' INT TERM
+  trap cluster_demo_stop EXIT
 
   netns_hosts_create "$CLUSTER_DEMO_RUN" "$hosts" || die "could not create the network-namespace hosts"
   netns_hosts_root_access || die "could not connect the machine to the hosts' bridge"
@@ -57,6 +58,8 @@ rootline.cluster { hostname = "$addr", port = 25520, seed-nodes = ["$seed:25520"
 rootline.api { host = "$addr", port = $CLUSTER_DEMO_API_PORT }
 rootline.node.start-local-cassandra = off
 rootline.persistence.contact-point = "$gateway:9042"
+# (the driver's list was resolved from the default above before this file is layered on)
+datastax-java-driver.basic.contact-points = ["$gateway:9042"]
 # capture only this host: the node's own network namespace (and never the node itself)
 rootline.bpf.target-mode = netns
 rootline.actors.capture.host = "host-$i"
@@ -130,7 +133,10 @@ cluster_demo_cassandra() {
 
 cluster_demo_start_node() {
   local i="$1" java_cp="$2" dir="$3"
+  # `ip netns exec` gives the node a fresh /sys without tracefs, which libbpf needs to attach
+  # tracepoints: mount it there (a mount namespace of the node's own; the machine's is untouched).
   CLUSTER_DEMO_NODE_PIDS+=("$(netns_run "$i" "$dir/logs/node-$i.log" \
+    sh -c 'mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing; exec "$@"' sh \
     java -Xms128m -Xmx512m -XX:+ExitOnOutOfMemoryError -cp "$java_cp" \
     dev.rootline.node.Main run --config "$dir/node-$i.conf")")
 }
