@@ -31,7 +31,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 _Static_assert((CAPTURE_MAX_PAYLOAD & PAYLOAD_MASK) == 0, "payload ceiling is a power of 2");
 
-/* Set before load. The capturing process (the JVM) never captures itself in ALL_BUT_SELF. */
+/* Set before load. The capturing process (the JVM) never captures itself in ALL_BUT_SELF or NETNS. */
 const volatile __u32 self_tgid = 0;
 
 /*
@@ -54,6 +54,13 @@ struct {
 	__type(key, __u64);   /* cgroup v2 id (inode number of the cgroup directory) */
 	__type(value, __u8);
 } target_cgroups SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);   /* network namespace inode number (stat -L /proc/<pid>/ns/net) */
+	__type(value, __u8);
+} target_netns SEC(".maps");
 
 /* Syscall arguments between enter and exit, per thread. */
 struct inflight {
@@ -122,6 +129,14 @@ static __always_inline bool is_target(__u64 pid_tgid)
 		__u64 cg = bpf_get_current_cgroup_id();
 
 		return bpf_map_lookup_elem(&target_cgroups, &cg) != NULL;
+	}
+	if (mode == CAPTURE_TARGET_NETNS) {
+		/* One "host" per network namespace: several nodes on one machine each see only
+		 * their own. The capturing JVM shares its namespace, so it is excluded here too. */
+		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+		__u32 inum = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+
+		return tgid != self_tgid && bpf_map_lookup_elem(&target_netns, &inum) != NULL;
 	}
 	return false;
 }

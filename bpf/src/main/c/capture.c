@@ -164,7 +164,7 @@ struct capture *capture__open(const struct capture_opts *opts, char *err, size_t
 		     CAPTURE_MAX_PAYLOAD);
 		return NULL;
 	}
-	if (opts->target_mode > CAPTURE_TARGET_CGROUPS) {
+	if (opts->target_mode > CAPTURE_TARGET_NETNS) {
 		fail(err, err_len, "unknown target mode %u", opts->target_mode);
 		return NULL;
 	}
@@ -273,7 +273,7 @@ long capture__poll(struct capture *ctx, void *buf, size_t cap)
 
 int capture__set_target_mode(struct capture *ctx, uint32_t mode)
 {
-	if (mode > CAPTURE_TARGET_CGROUPS)
+	if (mode > CAPTURE_TARGET_NETNS)
 		return -EINVAL;
 	__atomic_store_n(&ctx->skel->data->target_mode, mode, __ATOMIC_RELEASE);
 	return 0;
@@ -316,6 +316,20 @@ int capture__add_target_cgroup(struct capture *ctx, uint64_t cgroup_id)
 int capture__remove_target_cgroup(struct capture *ctx, uint64_t cgroup_id)
 {
 	int rc = bpf_map_delete_elem(bpf_map__fd(ctx->skel->maps.target_cgroups), &cgroup_id);
+
+	return rc < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int capture__add_target_netns(struct capture *ctx, uint32_t netns_inum)
+{
+	uint8_t one = 1;
+
+	return update_or_errno(bpf_map_update_elem(bpf_map__fd(ctx->skel->maps.target_netns), &netns_inum, &one, BPF_ANY));
+}
+
+int capture__remove_target_netns(struct capture *ctx, uint32_t netns_inum)
+{
+	int rc = bpf_map_delete_elem(bpf_map__fd(ctx->skel->maps.target_netns), &netns_inum);
 
 	return rc < 0 && errno != ENOENT ? -errno : 0;
 }

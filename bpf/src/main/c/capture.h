@@ -21,7 +21,7 @@ struct capture_opts {
 	uint32_t ring_bytes;    /* power of two, multiple of the page size */
 	uint32_t payload_bytes; /* 0..CAPTURE_MAX_PAYLOAD */
 	uint32_t target_mode;   /* enum capture_target_mode */
-	uint32_t self_pid;      /* excluded in ALL_BUT_SELF; 0 means getpid() */
+	uint32_t self_pid;      /* excluded in ALL_BUT_SELF and NETNS; 0 means getpid() */
 };
 
 struct capture_counters {
@@ -50,6 +50,9 @@ int capture__add_target_pid(struct capture *ctx, uint32_t pid);
 int capture__remove_target_pid(struct capture *ctx, uint32_t pid);
 int capture__add_target_cgroup(struct capture *ctx, uint64_t cgroup_id);
 int capture__remove_target_cgroup(struct capture *ctx, uint64_t cgroup_id);
+/* Network namespaces by inode number (the st_ino of /proc/<pid>/ns/net). */
+int capture__add_target_netns(struct capture *ctx, uint32_t netns_inum);
+int capture__remove_target_netns(struct capture *ctx, uint32_t netns_inum);
 
 /* Sums the per-CPU counters. Returns 0 or -errno. */
 int capture__counters(struct capture *ctx, struct capture_counters *out);

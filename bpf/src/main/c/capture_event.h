@@ -77,6 +77,7 @@ enum capture_target_mode {
 	CAPTURE_TARGET_ALL_BUT_SELF = 0,
 	CAPTURE_TARGET_PIDS = 1,
 	CAPTURE_TARGET_CGROUPS = 2,
+	CAPTURE_TARGET_NETNS = 3,
 };
 
 /* Indexes of the per-CPU counter array. */

@@ -143,6 +143,26 @@ JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_removeTargetCgroup(JN
 		throw_errno(env, "removing a target cgroup", rc);
 }
 
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_addTargetNetns(JNIEnv *env, jclass cls, jlong handle,
+									   jint netns_inum)
+{
+	int rc = capture__add_target_netns(ctx_of(handle), (uint32_t)netns_inum);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "adding a target network namespace (is the 1024-entry netns map full?)", rc);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_removeTargetNetns(JNIEnv *env, jclass cls,
+									      jlong handle, jint netns_inum)
+{
+	int rc = capture__remove_target_netns(ctx_of(handle), (uint32_t)netns_inum);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "removing a target network namespace", rc);
+}
+
 JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_counters(JNIEnv *env, jclass cls, jlong handle,
 								     jlongArray out)
 {

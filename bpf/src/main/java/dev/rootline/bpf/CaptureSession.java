@@ -58,6 +58,9 @@ public final class CaptureSession implements AutoCloseable {
       for (String path : settings.targetCgroupPaths()) {
         session.addTargetCgroup(cgroupId(Path.of(path)));
       }
+      for (String path : settings.effectiveTargetNetnsPaths()) {
+        session.addTargetNetns(netnsId(Path.of(path)));
+      }
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -75,6 +78,20 @@ public final class CaptureSession implements AutoCloseable {
     } catch (IOException | UnsupportedOperationException e) {
       throw new IllegalArgumentException(
           "cannot read the cgroup id of " + cgroupDirectory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The id the kernel program compares in mode {@link TargetMode#NETNS} ({@code
+   * task->nsproxy->net_ns->ns.inum}): the inode number of a network namespace file such as
+   * {@code /proc/<pid>/ns/net} or {@code /run/netns/<name>} (stat follows the link).
+   */
+  public static long netnsId(Path namespaceFile) {
+    try {
+      return ((Number) Files.getAttribute(namespaceFile, "unix:ino")).longValue();
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException(
+          "cannot read the network namespace id of " + namespaceFile + ": " + e.getMessage(), e);
     }
   }
 
@@ -138,6 +155,21 @@ public final class CaptureSession implements AutoCloseable {
     withHandle(() -> NativeCapture.removeTargetCgroup(handle, cgroupId));
   }
 
+  /**
+   * Adds a network namespace (see {@link #netnsId}) to the targets of mode {@link
+   * TargetMode#NETNS}.
+   */
+  public void addTargetNetns(long netnsId) {
+    requireNamespaceId(netnsId);
+    withHandle(() -> NativeCapture.addTargetNetns(handle, (int) netnsId));
+  }
+
+  /** Removes a network namespace; unknown ids are ignored. */
+  public void removeTargetNetns(long netnsId) {
+    requireNamespaceId(netnsId);
+    withHandle(() -> NativeCapture.removeTargetNetns(handle, (int) netnsId));
+  }
+
   /** Switches the target mode live; syscalls entered from now on follow the new mode. */
   public void setTargetMode(TargetMode mode) {
     if (mode == null) {
@@ -192,6 +224,13 @@ public final class CaptureSession implements AutoCloseable {
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("capture session is closed");
+    }
+  }
+
+  /** Namespace inode numbers are 32-bit in the kernel ({@code unsigned int inum}). */
+  private static void requireNamespaceId(long id) {
+    if (id <= 0 || id > 0xffff_ffffL) {
+      throw new IllegalArgumentException("network namespace id must be within 1..2^32-1, was " + id);
     }
   }
 

@@ -17,6 +17,8 @@ import java.util.List;
  * @param targetMode which processes are captured
  * @param targetPids pids added at open (mode pids)
  * @param targetCgroupPaths cgroup v2 directories added at open (mode cgroups)
+ * @param targetNetnsPaths network namespace files added at open (mode netns); empty means the
+ *     node's own namespace ({@value #OWN_NETNS})
  */
 public record CaptureSettings(
     int payloadBytes,
@@ -25,9 +27,12 @@ public record CaptureSettings(
     Duration pollInterval,
     TargetMode targetMode,
     List<Integer> targetPids,
-    List<String> targetCgroupPaths) {
+    List<String> targetCgroupPaths,
+    List<String> targetNetnsPaths) {
 
   public static final String PATH = "rootline.bpf";
+  /** The namespace of the process that reads it: in mode netns, "this host". */
+  public static final String OWN_NETNS = "/proc/self/ns/net";
 
   static final int MIN_RING_BYTES = 4096;
   static final int MAX_RING_BYTES = 1 << 30;
@@ -57,6 +62,32 @@ public record CaptureSettings(
     }
     targetPids = List.copyOf(targetPids);
     targetCgroupPaths = List.copyOf(targetCgroupPaths);
+    targetNetnsPaths = List.copyOf(targetNetnsPaths);
+  }
+
+  /** Without network namespaces (the shape before mode netns existed). */
+  public CaptureSettings(
+      int payloadBytes,
+      int ringBufferBytes,
+      int pollBatchBytes,
+      Duration pollInterval,
+      TargetMode targetMode,
+      List<Integer> targetPids,
+      List<String> targetCgroupPaths) {
+    this(
+        payloadBytes, ringBufferBytes, pollBatchBytes, pollInterval, targetMode, targetPids,
+        targetCgroupPaths, List.of());
+  }
+
+  /**
+   * The namespaces a session adds at open: the configured ones, or the node's own when none is
+   * configured and the mode is netns.
+   */
+  public List<String> effectiveTargetNetnsPaths() {
+    if (targetNetnsPaths.isEmpty() && targetMode == TargetMode.NETNS) {
+      return List.of(OWN_NETNS);
+    }
+    return targetNetnsPaths;
   }
 
   /** Reads {@code rootline.bpf} from a config that includes this module's reference.conf. */
@@ -70,7 +101,8 @@ public record CaptureSettings(
           c.getDuration("poll-interval"),
           TargetMode.fromConfigName(c.getString("target-mode")),
           c.getIntList("target-pids"),
-          c.getStringList("target-cgroup-paths"));
+          c.getStringList("target-cgroup-paths"),
+          c.getStringList("target-netns-paths"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue(c.origin(), PATH, e.getMessage(), e);
     }
@@ -80,14 +112,21 @@ public record CaptureSettings(
   public CaptureSettings withPayloadBytes(int bytes) {
     return new CaptureSettings(
         bytes, ringBufferBytes, pollBatchBytes, pollInterval, targetMode, targetPids,
-        targetCgroupPaths);
+        targetCgroupPaths, targetNetnsPaths);
   }
 
   /** These settings with another target mode. */
   public CaptureSettings withTargetMode(TargetMode mode) {
     return new CaptureSettings(
         payloadBytes, ringBufferBytes, pollBatchBytes, pollInterval, mode, targetPids,
-        targetCgroupPaths);
+        targetCgroupPaths, targetNetnsPaths);
+  }
+
+  /** These settings with other network namespaces for mode netns. */
+  public CaptureSettings withTargetNetnsPaths(List<String> paths) {
+    return new CaptureSettings(
+        payloadBytes, ringBufferBytes, pollBatchBytes, pollInterval, targetMode, targetPids,
+        targetCgroupPaths, paths);
   }
 
   private static int bytes(Config c, String key) {

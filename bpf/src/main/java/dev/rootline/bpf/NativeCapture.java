@@ -91,6 +91,10 @@ final class NativeCapture {
 
   static native void removeTargetCgroup(long handle, long cgroupId);
 
+  static native void addTargetNetns(long handle, int netnsInode);
+
+  static native void removeTargetNetns(long handle, int netnsInode);
+
   /** Fills {@code out[0..2]} with emitted, dropped, truncated (summed over CPUs). */
   static native void counters(long handle, long[] out);
 

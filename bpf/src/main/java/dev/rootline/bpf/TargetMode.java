@@ -12,7 +12,13 @@ public enum TargetMode {
   /** Only processes whose pid (tgid) was added with {@link CaptureSession#addTargetPid}. */
   PIDS(1),
   /** Only processes in a cgroup (v2 id) added with {@link CaptureSession#addTargetCgroup}. */
-  CGROUPS(2);
+  CGROUPS(2),
+  /**
+   * Only processes in a network namespace added with {@link CaptureSession#addTargetNetns}
+   * (never the capturing process itself): one node per "host" when hosts are network
+   * namespaces on one machine.
+   */
+  NETNS(3);
 
   private final int code;
 
@@ -25,7 +31,7 @@ public enum TargetMode {
     return code;
   }
 
-  /** The HOCON spelling: {@code all-but-self}, {@code pids}, {@code cgroups}. */
+  /** The HOCON spelling: {@code all-but-self}, {@code pids}, {@code cgroups}, {@code netns}. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -38,6 +44,6 @@ public enum TargetMode {
       }
     }
     throw new IllegalArgumentException(
-        "unknown target mode '" + name + "', expected all-but-self, pids or cgroups");
+        "unknown target mode '" + name + "', expected all-but-self, pids, cgroups or netns");
   }
 }

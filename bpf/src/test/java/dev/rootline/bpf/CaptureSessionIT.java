@@ -298,6 +298,54 @@ class CaptureSessionIT {
   }
 
   @Test
+  void netnsModeCapturesOnlyItsNamespacesAndNeverItself() throws Exception {
+    String namespace = "rl-bpf-it-" + ProcessHandle.current().pid();
+    assertThat(finish(start("ip", "netns", "add", namespace))).isEmpty();
+    try {
+      assertThat(finish(start("ip", "-n", namespace, "link", "set", "lo", "up"))).isEmpty();
+
+      // a configured namespace: what runs inside it is captured, the host's processes are not
+      CaptureSettings inNamespace =
+          settings(TargetMode.NETNS).withTargetNetnsPaths(List.of("/run/netns/" + namespace));
+      try (CaptureSession session = CaptureSession.open(inNamespace)) {
+        Process inside = start("ip", "netns", "exec", namespace, python3(), "-c", EXCHANGE_ON_LOOPBACK, "/in-netns");
+        int insidePid = pid(inside);
+        assertThat(finish(inside)).isEqualTo("ok");
+        assertThat(curl("/host-while-netns")).isEqualTo("200");
+        exchangeFromThisJvm("GET /self-netns HTTP/1.1\r\nHost: it\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        List<CaptureEvent> events =
+            drainUntil(session, e -> true, all -> hasIngress(all, "GET /in-netns") && hasIngress(all, "HTTP/1.0 200"));
+        // give the host-side exchanges (run after the namespace's) time to show up if they would
+        Thread.sleep(200);
+        events.addAll(drain(session));
+
+        assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.pid()).isEqualTo(insidePid));
+        assertThat(events).noneMatch(e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /host-while-netns"));
+      }
+
+      // no namespace configured: the node's own (here the host's), still never the node itself
+      try (CaptureSession session = CaptureSession.open(settings(TargetMode.NETNS))) {
+        assertThat(session.settings().effectiveTargetNetnsPaths()).containsExactly(CaptureSettings.OWN_NETNS);
+        int self = (int) ProcessHandle.current().pid();
+        Process inside = start("ip", "netns", "exec", namespace, python3(), "-c", EXCHANGE_ON_LOOPBACK, "/in-netns-2");
+        int insidePid = pid(inside);
+        assertThat(finish(inside)).isEqualTo("ok");
+        exchangeFromThisJvm("GET /self-own HTTP/1.1\r\nHost: it\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(curl("/own-netns")).isEqualTo("200");
+        List<CaptureEvent> events =
+            drainUntil(session, e -> true, all -> hasIngress(all, "GET /own-netns") && hasIngress(all, "GET /self-own"));
+
+        assertThat(events).filteredOn(e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /own-netns"))
+            .allSatisfy(e -> assertThat(e.pid()).isEqualTo(pid(server)));
+        assertThat(events).noneMatch(e -> e.pid() == self);
+        assertThat(events).noneMatch(e -> e.pid() == insidePid);
+      }
+    } finally {
+      finish(start("ip", "netns", "delete", namespace));
+    }
+  }
+
+  @Test
   void anUnprivilegedProcessGetsAReadableReason() throws Exception {
     // only our own classes, copied where nobody can read them: the checkout may sit in a 0700
     // directory, and nobody cannot read the Maven repository under /root either
@@ -361,6 +409,25 @@ class CaptureSessionIT {
           pass
       s.close()
       assert bytes(head) == b"HTTP/1.", head
+      print("ok")
+      """;
+
+  /** A one-shot HTTP/1.0 server and its client in one python process, on 127.0.0.1. */
+  private static final String EXCHANGE_ON_LOOPBACK =
+      """
+      import http.server, signal, sys, threading, urllib.request
+      signal.alarm(10)
+      class Handler(http.server.BaseHTTPRequestHandler):
+          def do_GET(self):
+              self.send_response(200)
+              self.end_headers()
+              self.wfile.write(b"hi")
+          def log_message(self, *args):
+              pass
+      server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+      threading.Thread(target=server.handle_request, daemon=True).start()
+      with urllib.request.urlopen("http://127.0.0.1:%d%s" % (server.server_port, sys.argv[1]), timeout=5) as r:
+          assert r.read() == b"hi"
       print("ok")
       """;
 

@@ -85,4 +85,25 @@ class CaptureSettingsTest {
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
   }
+
+  @Test
+  void netnsModeDefaultsToTheNodesOwnNamespace() {
+    CaptureSettings own =
+        CaptureSettings.create(
+            ConfigFactory.parseString("rootline.bpf.target-mode = netns")
+                .withFallback(ConfigFactory.load()));
+    assertThat(own.targetMode()).isEqualTo(TargetMode.NETNS);
+    assertThat(own.targetNetnsPaths()).isEmpty();
+    assertThat(own.effectiveTargetNetnsPaths()).containsExactly("/proc/self/ns/net");
+
+    CaptureSettings listed =
+        CaptureSettings.create(
+            ConfigFactory.parseString(
+                    "rootline.bpf { target-mode = netns, target-netns-paths = [\"/run/netns/h2\"] }")
+                .withFallback(ConfigFactory.load()));
+    assertThat(listed.effectiveTargetNetnsPaths()).containsExactly("/run/netns/h2");
+    assertThat(listed.withTargetMode(TargetMode.ALL_BUT_SELF).effectiveTargetNetnsPaths())
+        .containsExactly("/run/netns/h2");
+    assertThat(own.withTargetMode(TargetMode.PIDS).effectiveTargetNetnsPaths()).isEmpty();
+  }
 }

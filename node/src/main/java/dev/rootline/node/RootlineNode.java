@@ -9,6 +9,8 @@ import dev.rootline.actors.capture.ProbeActor;
 import dev.rootline.actors.issue.IssueEntity;
 import dev.rootline.actors.issue.IssueSettings;
 import dev.rootline.actors.issue.IssueUpdates;
+import dev.rootline.actors.stitch.ConnectionEntity;
+import dev.rootline.actors.stitch.StitchSettings;
 import dev.rootline.actors.trace.RetainedTraces;
 import dev.rootline.actors.trace.TraceEntity;
 import dev.rootline.actors.trace.TraceRecord;
@@ -130,6 +132,7 @@ public final class RootlineNode implements AutoCloseable {
       IssueEntity.init(system, IssueSettings.create(config), issueTopic);
       TraceRecord.init(system);
       TraceEntity.init(system, traceSettings, scorer, retainedTopic);
+      ConnectionEntity.init(system); // cross-host stitching rendezvous
       TaggedProjection.Running projection = TraceProjection.start(system);
       TaggedProjection.Running issueProjection = IssueProjection.start(system);
 
@@ -144,7 +147,10 @@ public final class RootlineNode implements AutoCloseable {
                 ProbeActor.create(
                     assembly,
                     EventSource.closing(session::poll, session),
-                    span -> TraceEntity.recordSpan(sharding, span)),
+                    span -> TraceEntity.recordSpan(sharding, span),
+                    StitchSettings.get(system).enabled()
+                        ? link -> ConnectionEntity.publish(sharding, link)
+                        : link -> {}),
                 "probe",
                 ProbeActor.DISPATCHER);
         log.info("capturing socket traffic on host {} with eBPF", assembly.host());

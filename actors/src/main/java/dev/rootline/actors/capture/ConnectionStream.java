@@ -82,6 +82,8 @@ final class ConnectionStream {
   private boolean protocolChosen;
   private final ArrayDeque<HttpExchange> outstanding = new ArrayDeque<>();
   private final ArrayDeque<HttpExchange> recent = new ArrayDeque<>();
+  /** Requests begun on this connection: their order is what both ends of it agree on. */
+  private int requestsStarted;
   private HttpExchange requestInProgress;
   private HttpExchange responseTarget;
   private CaptureEvent current;
@@ -404,6 +406,7 @@ final class ConnectionStream {
       CaptureEvent e = current;
       HttpExchange x =
           new HttpExchange(e.startEpochNanos(), e.endEpochNanos(), e.pid(), e.comm());
+      x.ordinal = ++requestsStarted;
       if (outstanding.size() >= settings.maxInFlightPerConnection()) {
         HttpExchange oldest = outstanding.removeFirst();
         if (!oldest.timedOut) {

@@ -19,6 +19,11 @@ final class HttpExchange {
   HttpMessage response;
   long responseBytes;
 
+  /**
+   * 1 for the first request this capture saw on its connection, 2 for the next...: with the
+   * connection's addresses, what names this request to the capture at the connection's other end.
+   */
+  int ordinal;
   /** (pid, tid) of the thread that handled the request head: who serves or who calls. */
   long threadKey;
   TraceLink link;

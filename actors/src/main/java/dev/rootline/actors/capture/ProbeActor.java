@@ -1,5 +1,6 @@
 package dev.rootline.actors.capture;
 
+import dev.rootline.actors.stitch.ConnectionLink;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.persistence.CborSerializable;
 import dev.rootline.persistence.Span;
@@ -49,7 +50,19 @@ public final class ProbeActor {
 
   public static Behavior<Command> create(
       CaptureAssemblySettings settings, EventSource source, Consumer<Span> spans) {
-    return start(settings, source, spans, null);
+    return start(settings, source, spans, link -> {}, null);
+  }
+
+  /**
+   * Also hands each {@link ConnectionLink} (a request whose other end may be captured on another
+   * host) to {@code links}: cross-host stitching, see {@code dev.rootline.actors.stitch}.
+   */
+  public static Behavior<Command> create(
+      CaptureAssemblySettings settings,
+      EventSource source,
+      Consumer<Span> spans,
+      Consumer<ConnectionLink> links) {
+    return start(settings, source, spans, links, null);
   }
 
   /**
@@ -65,20 +78,22 @@ public final class ProbeActor {
     if (nowEpochNanos == null) {
       throw new IllegalArgumentException("nowEpochNanos is required");
     }
-    return start(settings, source, spans, nowEpochNanos);
+    return start(settings, source, spans, link -> {}, nowEpochNanos);
   }
 
   private static Behavior<Command> start(
       CaptureAssemblySettings settings,
       EventSource source,
       Consumer<Span> spans,
+      Consumer<ConnectionLink> links,
       LongSupplier nowEpochNanos) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
                   timers.startTimerWithFixedDelay(Poll.class, new Poll(), settings.pollInterval());
-                  return new ProbeActor(ctx, settings, source, spans, nowEpochNanos).behavior();
+                  return new ProbeActor(ctx, settings, source, spans, links, nowEpochNanos)
+                      .behavior();
                 }));
   }
 
@@ -87,12 +102,14 @@ public final class ProbeActor {
       CaptureAssemblySettings settings,
       EventSource source,
       Consumer<Span> spans,
+      Consumer<ConnectionLink> links,
       LongSupplier nowEpochNanos) {
     this.context = context;
     context.setLoggerName(ProbeActor.class);
     this.source = source;
     this.nowEpochNanos = nowEpochNanos;
     this.assembler = new SpanAssembler(settings, span -> deliver(spans, span));
+    assembler.publishLinksTo(link -> publish(links, link));
   }
 
   private Behavior<Command> behavior() {
@@ -146,6 +163,17 @@ public final class ProbeActor {
       context.getLog().warn("Closing the capture event source failed", e);
     }
     return Behaviors.same();
+  }
+
+  private void publish(Consumer<ConnectionLink> links, ConnectionLink link) {
+    try {
+      links.accept(link);
+    } catch (RuntimeException e) {
+      sinkFailures++;
+      if (Long.bitCount(sinkFailures) == 1) {
+        context.getLog().warn("Link consumer failed ({} so far)", sinkFailures, e);
+      }
+    }
   }
 
   private void deliver(Consumer<Span> spans, Span span) {

@@ -1,5 +1,6 @@
 package dev.rootline.actors.capture;
 
+import dev.rootline.actors.stitch.ConnectionLink;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.persistence.Span;
 import java.security.SecureRandom;
@@ -41,6 +42,8 @@ public final class SpanAssembler {
 
   private final CaptureAssemblySettings settings;
   private final Consumer<Span> sink;
+  /** Cross-host stitching: accounts of requests whose other end is not on this host. */
+  private Consumer<ConnectionLink> links = link -> {};
   private final RandomGenerator random;
   private final HostNames hostNames;
   private final long requestTimeoutNanos;
@@ -166,6 +169,16 @@ public final class SpanAssembler {
    */
   public void tick(long nowEpochNanos) {
     advance(nowEpochNanos);
+  }
+
+  /**
+   * From now on also hands {@code links} a {@link ConnectionLink} for every span that may have its
+   * other end on another host (cross-host stitching, see {@code dev.rootline.actors.stitch}): each
+   * client span not stitched to a local server span, and each server span that started a trace
+   * of its own (no traceparent, no local client).
+   */
+  public void publishLinksTo(Consumer<ConnectionLink> links) {
+    this.links = links;
   }
 
   public CaptureCounters counters() {
@@ -401,6 +414,23 @@ public final class SpanAssembler {
     x.response = null;
     spansEmitted++;
     sink.accept(span);
+    boolean remoteEndPossible =
+        server ? span.parentSpanId() == null : !x.parentOfStitchedServer;
+    if (remoteEndPossible && s.addressesComplete() && x.requestHead != null) {
+      links.accept(
+          new ConnectionLink(
+              server ? ConnectionLink.Side.SERVER : ConnectionLink.Side.CLIENT,
+              server ? s.remoteText() : s.localText(),
+              server ? s.localText() : s.remoteText(),
+              x.ordinal,
+              span.startEpochNanos(),
+              span.endEpochNanos(),
+              span.method(),
+              span.path(),
+              span.traceId(),
+              span.spanId(),
+              span.host()));
+    }
   }
 
   /** A final response head seen before a reset or a timeout: the status did arrive. */

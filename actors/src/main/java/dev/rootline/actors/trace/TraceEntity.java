@@ -1,11 +1,15 @@
 package dev.rootline.actors.trace;
 
 import dev.rootline.actors.issue.IssueEntity;
+import dev.rootline.actors.stitch.MergedSpans;
+import dev.rootline.actors.stitch.StitchCounters;
+import dev.rootline.actors.stitch.StitchSettings;
 import dev.rootline.persistence.CborSerializable;
 import dev.rootline.persistence.IssueOccurrence;
 import dev.rootline.persistence.RetainedTrace;
 import dev.rootline.persistence.Span;
 import dev.rootline.persistence.TraceSummary;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +53,13 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
 
   /** One span of this entity's trace (duplicates from at-least-once delivery are ignored). */
   public record RecordSpan(Span span) implements Command {}
+
+  /**
+   * Stitching (see {@code dev.rootline.actors.stitch}): this trace's root span {@code spanId} is
+   * the server end of a request whose client span {@code parentSpanId} is in trace {@code
+   * traceId}. Unless this trace was already decided, its spans move there and later ones follow.
+   */
+  public record MergeInto(String traceId, String spanId, String parentSpanId) implements Command {}
 
   /** Where this trace stands (for operators and tests). */
   public record GetStatus(ActorRef<Status> replyTo) implements Command {}
@@ -119,6 +130,11 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     sharding.entityRefFor(ENTITY_KEY, span.traceId()).tell(new RecordSpan(span));
   }
 
+  /** Sends a merge to the entity of the trace to be merged. */
+  public static void mergeInto(ClusterSharding sharding, String traceId, MergeInto merge) {
+    sharding.entityRefFor(ENTITY_KEY, traceId).tell(merge);
+  }
+
   public static Behavior<Command> create(
       String traceId,
       ActorRef<ClusterSharding.ShardCommand> shard,
@@ -157,6 +173,11 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
   private RetainedTrace pending;
   private IssueOccurrence pendingOccurrence;
   private int persistAttempts;
+  // Stitching: where this trace's spans went (null until merged), and how long it waited.
+  private final StitchSettings stitch;
+  private final StitchCounters stitchCounters;
+  private MergeInto mergedInto;
+  private long firstSpanAtNanos;
 
   private TraceEntity(
       ActorContext<Command> context,
@@ -175,12 +196,15 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     this.retainedTraces = retainedTraces;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.stats = PipelineStats.get(context.getSystem());
+    this.stitch = StitchSettings.get(context.getSystem());
+    this.stitchCounters = StitchCounters.get(context.getSystem());
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(RecordSpan.class, this::onRecordSpan)
+        .onMessage(MergeInto.class, this::onMergeInto)
         .onMessageEquals(Tick.QUIET_PERIOD_ELAPSED, this::onTraceComplete)
         .onMessageEquals(Tick.MAX_DURATION_REACHED, this::onTraceComplete)
         .onMessage(Scored.class, this::onScored)
@@ -196,8 +220,12 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
   }
 
   private Behavior<Command> onRecordSpan(RecordSpan command) {
-    stats.spanReceived();
     Span span = command.span();
+    if (mergedInto != null && span != null && span.spanId() != null) {
+      forwardMerged(span);
+      return this;
+    }
+    stats.spanReceived();
     if (span == null || !traceId.equals(span.traceId())) {
       stats.spanDropped();
       getContext().getLog().warn("span of another trace sent to trace {}: skipped", traceId);
@@ -216,6 +244,9 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
       return this;
     }
     boolean first = spans.isEmpty();
+    if (first && decisions == 0) {
+      firstSpanAtNanos = System.nanoTime();
+    }
     spans.put(span.spanId(), span);
     switch (phase) {
       case SCORING, PERSISTING -> changedSinceDecision = true;
@@ -249,9 +280,55 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
 
   private Behavior<Command> onTraceComplete() {
     if (phase == Phase.COLLECTING && !spans.isEmpty()) {
+      Duration wait = linkWaitLeft();
+      if (!wait.isZero()) {
+        timers.startSingleTimer(Tick.QUIET_PERIOD_ELAPSED, Tick.QUIET_PERIOD_ELAPSED, wait);
+        return this;
+      }
       decide();
     }
     return this;
+  }
+
+  /** A trace rooted in a server span may be the far end of a client span on another host. */
+  private Duration linkWaitLeft() {
+    if (decisions > 0 || stopping) {
+      return Duration.ZERO;
+    }
+    boolean serverRoot = false;
+    for (Span s : spans.values()) {
+      serverRoot |= s.kind() == Span.Kind.SERVER && s.parentSpanId() == null;
+    }
+    return stitch.linkWaitLeft(serverRoot, Duration.ofNanos(System.nanoTime() - firstSpanAtNanos));
+  }
+
+  /** Moves every span to the client's trace, then only forwards, lingers and passivates. */
+  private Behavior<Command> onMergeInto(MergeInto merge) {
+    if (mergedInto != null
+        || decisions > 0
+        || phase != Phase.COLLECTING
+        || merge.traceId() == null
+        || merge.traceId().equals(traceId)) {
+      stitchCounters.mergeRefused(); // decided on its own already: two traces stay two
+      return this;
+    }
+    mergedInto = merge;
+    stitchCounters.traceMerged();
+    timers.cancel(Tick.QUIET_PERIOD_ELAPSED);
+    timers.cancel(Tick.MAX_DURATION_REACHED);
+    spans.values().forEach(this::forwardMerged);
+    spans.clear();
+    phase = Phase.DECIDED;
+    timers.startSingleTimer(Tick.LINGER_ELAPSED, Tick.LINGER_ELAPSED, settings.linger());
+    return this;
+  }
+
+  private void forwardMerged(Span span) {
+    stitchCounters.spanForwarded();
+    recordSpan(
+        sharding,
+        MergedSpans.moved(
+            span, mergedInto.traceId(), mergedInto.spanId(), mergedInto.parentSpanId()));
   }
 
   private void decide() {
