@@ -2,7 +2,6 @@ package dev.rootline.actors.inference;
 
 import dev.rootline.persistence.RootCause;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,38 +36,16 @@ public record CandidateEvidence(Candidate candidate, double[] vector, List<Strin
   public static CandidateEvidence of(Candidate c, TraceEvidence current, AnomalyWindow window,
       Baselines baselines) {
     String key = c.key();
-    int n = 0;
-    int origin = 0;
-    int slowest = 0;
-    int through = 0;
-    int structural = 0;
-    int errorOrigin = 0;
-    double excess = 0;
-    Set<String> hosts = new HashSet<>();
-    String example = null;
-    for (TraceEvidence t : window.traces()) {
-      n++;
-      if (!t.candidates().containsKey(key)) {
-        continue;
-      }
-      through++;
-      origin += t.isOrigin(key) ? 1 : 0;
-      slowest += t.isSlowest(key) ? 1 : 0;
-      structural += t.isStructural(key) ? 1 : 0;
-      errorOrigin += t.isErrorOrigin(key) ? 1 : 0;
-      excess += Math.min(MAX_EXCESS, t.excess(key));
-      String h = t.deviationHost(key);
-      if (h != null) {
-        hosts.add(h);
-      }
-      String w = t.words(key);
-      if (w != null && (example == null || t.isOrigin(key))) {
-        example = w;
-      }
-    }
-    if (n == 0) {
-      n = 1;
-    }
+    int n = Math.max(1, window.size());
+    AnomalyWindow.Sums sums = window.sums(key);
+    int through = sums == null ? 0 : sums.through;
+    double origin = sums == null ? 0 : Math.max(0, sums.origin);
+    int slowest = sums == null ? 0 : sums.slowest;
+    int structural = sums == null ? 0 : sums.structural;
+    int errorOrigin = sums == null ? 0 : sums.errorOrigin;
+    double excess = sums == null ? 0 : Math.max(0, sums.excess);
+    Set<String> hosts = sums == null ? Set.of() : sums.deviationHosts.keySet();
+    String example = sums == null ? null : sums.words;
     double throughShare = through / (double) n;
     double lift = Math.max(-1, Math.min(1, throughShare - baselines.normalShare(key)));
     boolean oneHost = hosts.size() == 1 && !hosts.contains("*") && c.level() != RootCause.Level.HOST
@@ -82,7 +59,7 @@ public record CandidateEvidence(Candidate candidate, double[] vector, List<Strin
     v[5] = structural / (double) n;
     v[6] = errorOrigin / (double) n;
     v[7] = oneHost ? 1 : 0;
-    v[8] = current.isOrigin(key) ? 1 : 0;
+    v[8] = current == null ? v[0] : current.originCredit(key);
     v[9 + c.level().ordinal()] = 1;
     List<String> words = new ArrayList<>();
     if (errorOrigin > 0) {
@@ -92,8 +69,8 @@ public record CandidateEvidence(Candidate candidate, double[] vector, List<Strin
       String host = oneHost ? ", on " + hosts.iterator().next() + " only" : "";
       words.add(example + host);
     }
-    if (origin > 0) {
-      words.add("deepest deviation in " + pct(origin, n) + " of " + n + " recent anomalous traces");
+    if (origin > 0.005) {
+      words.add("where the deviation starts in " + pct(origin / n) + " of " + n + " recent anomalous traces");
     }
     if (structural > 0) {
       words.add("call structure changed in " + pct(structural, n) + " of them");

@@ -20,10 +20,22 @@ public final class RootCausePrior {
 
   private RootCausePrior() {}
 
+  /** The prior, trained on first use (about a second): call it off any actor's thread. */
   public static RootCauseRanker ranker(InferenceSettings settings) {
-    return TRAINED.computeIfAbsent(settings.priorIncidents() + "/" + settings.priorSeed(),
-        k -> train(settings));
+    return TRAINED.computeIfAbsent(key(settings), k -> train(settings));
   }
+
+  /** The prior if it was trained already in this JVM, else null. */
+  public static RootCauseRanker ifTrained(InferenceSettings settings) {
+    return TRAINED.get(key(settings));
+  }
+
+  private static String key(InferenceSettings settings) {
+    return settings.priorIncidents() + "/" + settings.priorSeed();
+  }
+
+  /** Rows beyond this are subsampled (negatives only), keeping training to a fraction of a second. */
+  static final int MAX_ROWS = 8_000;
 
   /** Labelled evidence rows of the simulated incidents: {@code rows}, {@code labels}. */
   public record TrainingSet(double[][] rows, int[] labels) {}
@@ -53,8 +65,20 @@ public final class RootCausePrior {
         }
       }
     }
-    return new TrainingSet(rows.toArray(new double[0][]),
-        labels.stream().mapToInt(Integer::intValue).toArray());
+    int positives = (int) labels.stream().filter(y -> y == 1).count();
+    double keepNegative = Math.min(1.0,
+        (MAX_ROWS - positives) / (double) Math.max(1, labels.size() - positives));
+    java.util.Random sample = new java.util.Random(settings.priorSeed());
+    List<double[]> keptRows = new ArrayList<>();
+    List<Integer> keptLabels = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      if (labels.get(i) == 1 || sample.nextDouble() < keepNegative) {
+        keptRows.add(rows.get(i));
+        keptLabels.add(labels.get(i));
+      }
+    }
+    return new TrainingSet(keptRows.toArray(new double[0][]),
+        keptLabels.stream().mapToInt(Integer::intValue).toArray());
   }
 
   static RootCauseRanker train(InferenceSettings settings) {

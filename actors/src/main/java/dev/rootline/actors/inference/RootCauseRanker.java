@@ -47,7 +47,7 @@ public final class RootCauseRanker {
     if (rows.length < 4 || !positives || !negatives) {
       return fallback();
     }
-    return new RootCauseRanker(LogisticRegression.binomial(rows, labels, 0.1, 1e-5, 500), version);
+    return new RootCauseRanker(LogisticRegression.binomial(rows, labels, 0.1, 1e-5, 200), version);
   }
 
   public long version() {

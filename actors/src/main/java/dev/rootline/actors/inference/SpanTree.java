@@ -22,6 +22,7 @@ public final class SpanTree {
   private final int[] parent;
   private final int[] depth;
   private final long[] selfNanos;
+  private final String[] exitTo;
 
   public SpanTree(List<Span> spans) {
     this.spans = List.copyOf(spans);
@@ -30,6 +31,7 @@ public final class SpanTree {
     parent = new int[n];
     depth = new int[n];
     selfNanos = new long[n];
+    exitTo = new String[n];
     Map<String, Integer> byId = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
       byId.putIfAbsent(this.spans.get(i).spanId(), i);
@@ -50,6 +52,32 @@ public final class SpanTree {
     children = new int[n][];
     for (int i = 0; i < n; i++) {
       children[i] = kids.get(i).stream().mapToInt(Integer::intValue).toArray();
+    }
+    // An exit span (all its calls go to one operation of another service) is keyed by its callee
+    // too: "HTTP POST" to the price service and to the route service are different operations.
+    for (int i = 0; i < n; i++) {
+      if (children[i].length > 0) {
+        String callee = null;
+        boolean exit = true;
+        for (int c : children[i]) {
+          Span child = this.spans.get(c);
+          String key = child.service() + " " + operations[c];
+          if (child.service().equals(this.spans.get(i).service())
+              || (callee != null && !callee.equals(key))) {
+            exit = false;
+            break;
+          }
+          callee = key;
+        }
+        if (exit) {
+          exitTo[i] = this.spans.get(children[i][0]).service();
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (exitTo[i] != null) {
+        operations[i] = operations[i] + " -> " + exitTo[i];
+      }
     }
     Arrays.fill(depth, -1);
     for (int i = 0; i < n; i++) {
@@ -78,6 +106,11 @@ public final class SpanTree {
 
   public String operation(int i) {
     return operations[i];
+  }
+
+  /** The callee service when span {@code i} is an exit span (only calls into it), else null. */
+  public String exitTo(int i) {
+    return exitTo[i];
   }
 
   public int[] children(int i) {

@@ -30,7 +30,7 @@ public final class TraceEvidence {
   private final long startNanos;
   private final String rootOperation;
   private final Map<String, Candidate> candidates = new LinkedHashMap<>();
-  private final Set<String> origin = new LinkedHashSet<>();
+  private final Map<String, Double> origin = new HashMap<>();
   private final Set<String> slowest = new LinkedHashSet<>();
   private final Set<String> structural = new LinkedHashSet<>();
   private final Set<String> errorOrigin = new LinkedHashSet<>();
@@ -109,8 +109,24 @@ public final class TraceEvidence {
         }
       }
     }
-    if (originF != null) {
-      blamed(tree, originF, settings).forEach(c -> e.origin.add(c.key()));
+    // Where the fault shows first: deviating spans with no deviating span below them (effects
+    // travel up the call tree). Each such leaf gets an equal share of this trace's origin credit.
+    boolean[] deviating = new boolean[tree.size()];
+    found.forEach(f -> deviating[f.span()] = true);
+    boolean[] above = new boolean[tree.size()];
+    for (Finding f : found) {
+      int p = tree.parent(f.span());
+      int guard = 0;
+      while (p >= 0 && !above[p] && guard++ < tree.size()) {
+        above[p] = true;
+        p = tree.parent(p);
+      }
+    }
+    List<Finding> leaves = found.stream().filter(f -> !above[f.span()]).toList();
+    for (Finding f : leaves) {
+      for (Candidate c : blamed(tree, f, settings)) {
+        e.origin.merge(c.key(), 1.0 / leaves.size(), Double::sum);
+      }
     }
     if (slowestIdx >= 0) {
       for (Finding f : found) {
@@ -275,7 +291,12 @@ public final class TraceEvidence {
   }
 
   public boolean isOrigin(String key) {
-    return origin.contains(key);
+    return origin.containsKey(key);
+  }
+
+  /** This trace's share of origin credit for a candidate, in [0, 1]. */
+  public double originCredit(String key) {
+    return Math.min(1.0, origin.getOrDefault(key, 0.0));
   }
 
   public boolean isSlowest(String key) {

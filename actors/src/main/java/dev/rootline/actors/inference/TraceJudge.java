@@ -55,7 +55,7 @@ public final class TraceJudge {
   private final ScorerSettings settings;
   private final InferenceSettings inference;
   private final boolean inline;
-  private final RootCauseRanker ranker;
+  private RootCauseRanker ranker;
   private final Baselines baselines;
   private final AnomalyWindow window;
   private final Map<String, EndpointBaseline> endpoints;
@@ -82,9 +82,19 @@ public final class TraceJudge {
     return new TraceJudge(settings, RootCausePrior.ranker(settings.inference()), true);
   }
 
-  /** A judge whose training jobs the caller takes with {@link #takeTrainingJobs()}. */
+  /**
+   * A judge whose training jobs the caller takes with {@link #takeTrainingJobs()}. It ranks with
+   * the prior if this JVM trained it already, else with fixed weights until the caller trains the
+   * prior ({@link RootCausePrior#ranker}) off its thread and hands it over ({@link #useRanker}).
+   */
   public static TraceJudge deferred(ScorerSettings settings) {
-    return new TraceJudge(settings, RootCausePrior.ranker(settings.inference()), false);
+    RootCauseRanker prior = RootCausePrior.ifTrained(settings.inference());
+    return new TraceJudge(settings, prior == null ? RootCauseRanker.fallback() : prior, false);
+  }
+
+  /** Ranks with {@code ranker} from now on (the prior once trained, later a retrained model). */
+  public void useRanker(RootCauseRanker ranker) {
+    this.ranker = ranker;
   }
 
   /** A judge with a given ranker (the prior's own simulation uses a fallback ranker). */
@@ -172,6 +182,27 @@ public final class TraceJudge {
     return new Decision(true, score, reasons, version,
         failing ? RetainedTrace.FAILURE : RetainedTrace.ANOMALY, IssueFingerprint.of(key), title,
         severity, ranking);
+  }
+
+  /**
+   * The ranking of an incident: the evidence of every anomalous or failing trace in the window
+   * that started at or after {@code sinceNanos}, over all their candidates, at most {@code max}
+   * candidates (probabilities summing to 1). Empty when no such trace is in the window.
+   */
+  public List<RootCause> rankSince(long sinceNanos, int max) {
+    AnomalyWindow incident = new AnomalyWindow(Integer.MAX_VALUE, java.time.Duration.ofDays(365));
+    Map<String, Candidate> candidates = new LinkedHashMap<>();
+    for (TraceEvidence t : window.traces()) {
+      if (t.startNanos() >= sinceNanos) {
+        incident.add(t);
+        t.candidates().forEach(candidates::putIfAbsent);
+      }
+    }
+    List<CandidateEvidence> evidence = new ArrayList<>();
+    for (Candidate c : candidates.values()) {
+      evidence.add(CandidateEvidence.of(c, null, incident, baselines));
+    }
+    return ranker.rank(evidence, max);
   }
 
   private static Span deepestFailing(SpanTree tree) {

@@ -1,5 +1,7 @@
 package dev.rootline.actors.trace;
 
+import dev.rootline.actors.inference.RootCausePrior;
+import dev.rootline.actors.inference.RootCauseRanker;
 import dev.rootline.actors.inference.TraceJudge;
 import dev.rootline.persistence.CborSerializable;
 import java.util.List;
@@ -47,6 +49,9 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
 
   private record TrainingFailed(String endpoint, long version, String cause) implements Command {}
 
+  private record PriorTrained(RootCauseRanker ranker)
+      implements Command, NoSerializationVerificationNeeded {}
+
   /**
    * The scorer; restarted (forgetting its baselines) should anything throw, so that one bad trace
    * cannot leave the node deciding by rules alone.
@@ -73,6 +78,15 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
     super(context);
     this.training = training;
     this.judge = TraceJudge.deferred(settings);
+    if (judge.ranker().version() == 0) {
+      // The ranking prior is trained once per JVM (about a second of simulation): not here.
+      context.pipeToSelf(
+          CompletableFuture.supplyAsync(() -> RootCausePrior.ranker(settings.inference()), training),
+          (ranker, failure) ->
+              failure == null
+                  ? new PriorTrained(ranker)
+                  : new TrainingFailed("(root-cause prior)", 1, String.valueOf(failure)));
+    }
   }
 
   @Override
@@ -82,7 +96,14 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
         .onMessage(GetModel.class, this::onGetModel)
         .onMessage(ModelTrained.class, this::onModelTrained)
         .onMessage(TrainingFailed.class, this::onTrainingFailed)
+        .onMessage(PriorTrained.class, this::onPriorTrained)
         .build();
+  }
+
+  private Behavior<Command> onPriorTrained(PriorTrained trained) {
+    judge.useRanker(trained.ranker());
+    getContext().getLog().debug("root-cause prior v{} in use", trained.ranker().version());
+    return this;
   }
 
   private Behavior<Command> onScore(Score command) {

@@ -118,7 +118,8 @@ public final class NezhaEvaluation {
         .thenComparing(Span::spanId));
     spans.forEach(replay::offer);
     replay.flush();
-    List<String> ranked = rankServices(tally.ranking(), servicesOnHost);
+    List<RootCause> incident = judge.rankSince(start, 200);
+    List<String> ranked = rankServices(incident, servicesOnHost);
     int rank = ranked.indexOf(fault.service()) + 1;
     return new FaultResult(system, fault.injectTime(), fault.type(), fault.service(), rank,
         List.copyOf(ranked.subList(0, Math.min(5, ranked.size()))), counts[0], counts[1],
