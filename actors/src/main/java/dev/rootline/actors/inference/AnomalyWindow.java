@@ -3,84 +3,59 @@ package dev.rootline.actors.inference;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * The evidence of the recent anomalous and failing traces: what a ranking compares a candidate
- * across. Bounded by count and by event-time age. Per-candidate sums are kept up to date as
- * traces enter and leave, so reading a candidate's evidence costs the same however full the
- * window is.
+ * The evidence of anomalous and failing traces, in two parts: the recent ones (bounded by count
+ * and by event-time age), which a ranking is about, and the background (every older one, decaying
+ * with a half-life of {@code backgroundHalfLife} traces), which says how often a candidate
+ * deviates anyway. A candidate that is where deviations start now, but not usually, is a likely
+ * cause; one that always looks odd is not.
  */
 public final class AnomalyWindow {
 
-  /** One candidate's sums over the traces in the window. */
-  public static final class Sums {
-    int through;
-    double origin;
-    int slowest;
-    int structural;
-    int errorOrigin;
-    double excess;
-    final Map<String, Integer> deviationHosts = new HashMap<>(2);
-    String words;
-    boolean wordsFromOrigin;
-
-    public int through() {
-      return through;
-    }
-  }
-
   private final int capacity;
   private final long maxAgeNanos;
+  private final int backgroundHalfLife;
   private final Deque<TraceEvidence> recent = new ArrayDeque<>();
-  private final Map<String, Sums> sums = new HashMap<>();
+  private final EvidenceSums recentSums;
+  private final EvidenceSums background;
+  private int sinceHalving;
 
-  public AnomalyWindow(int capacity, Duration maxAge) {
+  public AnomalyWindow(int capacity, Duration maxAge, int backgroundHalfLife, int maxCandidates) {
     this.capacity = capacity;
     this.maxAgeNanos = maxAge.toNanos();
+    this.backgroundHalfLife = backgroundHalfLife;
+    this.recentSums = new EvidenceSums(maxCandidates);
+    this.background = new EvidenceSums(maxCandidates);
   }
 
   public void add(TraceEvidence evidence) {
     recent.addLast(evidence);
-    apply(evidence, +1);
+    recentSums.apply(evidence, +1);
     while (recent.size() > capacity) {
-      apply(recent.removeFirst(), -1);
+      retire(recent.removeFirst());
     }
     long newest = evidence.startNanos();
     while (!recent.isEmpty() && newest - recent.peekFirst().startNanos() > maxAgeNanos) {
-      apply(recent.removeFirst(), -1);
+      retire(recent.removeFirst());
     }
   }
 
-  private void apply(TraceEvidence t, int sign) {
-    for (String key : t.candidates().keySet()) {
-      Sums s = sums.computeIfAbsent(key, k -> new Sums());
-      s.through += sign;
-      s.origin += sign * t.originCredit(key);
-      s.slowest += t.isSlowest(key) ? sign : 0;
-      s.structural += t.isStructural(key) ? sign : 0;
-      s.errorOrigin += t.isErrorOrigin(key) ? sign : 0;
-      s.excess += sign * Math.min(CandidateEvidence.MAX_EXCESS, t.excess(key));
-      String h = t.deviationHost(key);
-      if (h != null) {
-        s.deviationHosts.merge(h, sign, Integer::sum);
-        s.deviationHosts.values().removeIf(v -> v <= 0);
-      }
-      String w = t.words(key);
-      if (sign > 0 && w != null && (s.words == null || t.isOrigin(key) || !s.wordsFromOrigin)) {
-        s.words = w;
-        s.wordsFromOrigin = t.isOrigin(key);
-      }
-      if (s.through <= 0) {
-        sums.remove(key);
-      }
+  private void retire(TraceEvidence t) {
+    recentSums.apply(t, -1);
+    background.apply(t, +1);
+    if (++sinceHalving >= backgroundHalfLife) {
+      sinceHalving = 0;
+      background.halve();
     }
   }
 
-  /** The candidate's sums, or null when no trace in the window went through it. */
-  public Sums sums(String key) {
-    return sums.get(key);
+  public EvidenceSums recent() {
+    return recentSums;
+  }
+
+  public EvidenceSums background() {
+    return background;
   }
 
   public Iterable<TraceEvidence> traces() {

@@ -15,12 +15,15 @@ public record CandidateEvidence(Candidate candidate, double[] vector, List<Strin
   public static final List<String> NAMES =
       List.of(
           "origin share",
+          "origin share above background",
           "largest self-time excess share",
           "mean self-time excess",
+          "mean self-time excess above background",
           "anomalous traces through it",
           "lift over normal traces",
-          "structure change share",
+          "structure change share above background",
           "error origin share",
+          "error origin share above background",
           "shift on one host only",
           "origin in this trace",
           "level host",
@@ -28,55 +31,64 @@ public record CandidateEvidence(Candidate candidate, double[] vector, List<Strin
           "level endpoint",
           "level attribute");
 
-  public static final int DIMENSIONS = 13;
+  public static final int DIMENSIONS = 16;
 
   /** Excess (natural log of self time over the baseline p99) counted at most this much. */
   static final double MAX_EXCESS = 4.0;
 
-  public static CandidateEvidence of(Candidate c, TraceEvidence current, AnomalyWindow window,
-      Baselines baselines) {
+  /**
+   * The evidence for {@code c} in the {@code recent} anomalous traces against the {@code
+   * background} ones; {@code current} is the trace being decided (null for an incident ranking).
+   */
+  public static CandidateEvidence of(Candidate c, TraceEvidence current, EvidenceSums recent,
+      EvidenceSums background, Baselines baselines) {
     String key = c.key();
-    int n = Math.max(1, window.size());
-    AnomalyWindow.Sums sums = window.sums(key);
-    int through = sums == null ? 0 : sums.through;
-    double origin = sums == null ? 0 : Math.max(0, sums.origin);
-    int slowest = sums == null ? 0 : sums.slowest;
-    int structural = sums == null ? 0 : sums.structural;
-    int errorOrigin = sums == null ? 0 : sums.errorOrigin;
-    double excess = sums == null ? 0 : Math.max(0, sums.excess);
-    Set<String> hosts = sums == null ? Set.of() : sums.deviationHosts.keySet();
-    String example = sums == null ? null : sums.words;
-    double throughShare = through / (double) n;
-    double lift = Math.max(-1, Math.min(1, throughShare - baselines.normalShare(key)));
+    EvidenceSums.Sums r = recent.get(key);
+    EvidenceSums.Sums b = background.get(key);
+    double n = Math.max(1, recent.traces());
+    double origin = r == null ? 0 : Math.max(0, r.origin) / n;
+    double excess = r == null ? 0 : Math.max(0, r.excess) / n / MAX_EXCESS;
+    double through = r == null ? 0 : r.through / n;
+    double structural = r == null ? 0 : r.structural / n;
+    double errors = r == null ? 0 : r.errorOrigin / n;
+    double normalShare = baselines.normalShare(key);
+    Set<String> hosts = r == null ? Set.of() : r.deviationHosts.keySet();
     boolean oneHost = hosts.size() == 1 && !hosts.contains("*") && c.level() != RootCause.Level.HOST
         && c.level() != RootCause.Level.ATTRIBUTE && baselines.hostsOf(key) >= 2;
     double[] v = new double[DIMENSIONS];
-    v[0] = origin / (double) n;
-    v[1] = slowest / (double) n;
-    v[2] = excess / n / MAX_EXCESS;
-    v[3] = throughShare;
-    v[4] = lift;
-    v[5] = structural / (double) n;
-    v[6] = errorOrigin / (double) n;
-    v[7] = oneHost ? 1 : 0;
-    v[8] = current == null ? v[0] : current.originCredit(key);
-    v[9 + c.level().ordinal()] = 1;
+    v[0] = origin;
+    v[1] = origin - (b == null ? 0 : background.share(Math.max(0, b.origin)));
+    v[2] = r == null ? 0 : r.slowest / n;
+    v[3] = excess;
+    v[4] = excess - (b == null ? 0 : background.share(Math.max(0, b.excess)) / MAX_EXCESS);
+    v[5] = through;
+    v[6] = Math.max(-1, Math.min(1, through - normalShare));
+    v[7] = structural - (b == null ? 0 : background.share(b.structural));
+    v[8] = errors;
+    v[9] = errors - (b == null ? 0 : background.share(b.errorOrigin));
+    v[10] = oneHost ? 1 : 0;
+    v[11] = current == null ? origin : current.originCredit(key);
+    v[12 + c.level().ordinal()] = 1;
     List<String> words = new ArrayList<>();
-    if (errorOrigin > 0) {
-      words.add(pct(errorOrigin, n) + " of recent anomalous traces fail first here");
+    int count = (int) Math.round(n);
+    if (errors > 0) {
+      words.add(pct(errors) + " of recent anomalous traces fail first here");
     }
-    if (example != null) {
+    if (r != null && r.words != null) {
       String host = oneHost ? ", on " + hosts.iterator().next() + " only" : "";
-      words.add(example + host);
+      words.add(r.words + host);
     }
     if (origin > 0.005) {
-      words.add("where the deviation starts in " + pct(origin / n) + " of " + n + " recent anomalous traces");
+      String usual = b == null || background.traces() < 1 ? ""
+          : " (usually " + pct(background.share(Math.max(0, b.origin))) + ")";
+      words.add("where the deviation starts in " + pct(origin) + " of " + count
+          + " recent anomalous traces" + usual);
     }
     if (structural > 0) {
-      words.add("call structure changed in " + pct(structural, n) + " of them");
+      words.add("call structure changed in " + pct(structural) + " of them");
     }
-    words.add(String.format(Locale.ROOT, "%s of anomalous traces pass through it vs %s of normal ones",
-        pct(through, n), pct(baselines.normalShare(key)), n));
+    words.add(pct(through) + " of anomalous traces pass through it vs " + pct(normalShare)
+        + " of normal ones");
     return new CandidateEvidence(c, v, words);
   }
 

@@ -111,6 +111,27 @@ public final class OperationBaseline {
     return childCounts.containsKey(child) || childCounts.size() >= maxChildren;
   }
 
+  /**
+   * Whether {@code count} calls to {@code child} lie within the range of counts seen (a loop that
+   * ran 3 times where 2 and 5 were seen is no change of structure, 0 or 9 would be).
+   */
+  public boolean withinSeenRange(String child, int count) {
+    double[] hist = childCounts.get(child);
+    if (hist == null) {
+      return false;
+    }
+    int c = Math.min(MAX_COUNT, count);
+    int low = -1;
+    int high = -1;
+    for (int i = 0; i < hist.length; i++) {
+      if (hist[i] >= 0.5) {
+        low = low < 0 ? i : low;
+        high = i;
+      }
+    }
+    return low >= 0 && c >= low && c <= high;
+  }
+
   /** The usual number of calls to {@code child} per call of this operation. */
   public int usualChildCount(String child) {
     double[] hist = childCounts.get(child);

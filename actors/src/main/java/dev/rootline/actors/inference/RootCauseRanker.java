@@ -18,7 +18,7 @@ public final class RootCauseRanker {
 
   // Used only when no model could be trained: origin and errors weigh most, as in the prior.
   private static final double[] FALLBACK =
-      {3.0, 2.0, 1.0, 0.5, 1.0, 1.0, 3.0, 0.5, 1.0, 0, 0.2, 0.1, 0};
+      {1.0, 3.0, 1.0, 0.5, 1.0, 0.2, 1.0, 1.0, 1.0, 3.0, 0.5, 1.0, 0, 0.2, 0.1, 0};
 
   private final LogisticRegression.Binomial model;
   private final long version;

@@ -129,7 +129,7 @@ public final class SimulatedIncidents {
   private List<Span> trace(Injection inj) {
     String traceId = String.format(Locale.ROOT, "%032x", ids++);
     List<Span> spans = new ArrayList<>();
-    clock += 20_000_000L + random.nextInt(20_000_000);
+    clock += 250_000_000L + random.nextInt(250_000_000);
     int item = 1 + random.nextInt(20);
     boolean hit = inj != null && random.nextDouble() < inj.share();
     call(spans, traceId, null, 0, random.nextInt(ops.get(0).size()), clock, item,

@@ -53,10 +53,10 @@ public final class SpanTree {
     for (int i = 0; i < n; i++) {
       children[i] = kids.get(i).stream().mapToInt(Integer::intValue).toArray();
     }
-    // An exit span (all its calls go to one operation of another service) is keyed by its callee
-    // too: "HTTP POST" to the price service and to the route service are different operations.
+    // An exit span (a client span whose calls all go to one operation of another service) is keyed
+    // by its callee too: "HTTP POST" to the price service and to the route service differ.
     for (int i = 0; i < n; i++) {
-      if (children[i].length > 0) {
+      if (children[i].length > 0 && this.spans.get(i).kind() == Span.Kind.CLIENT) {
         String callee = null;
         boolean exit = true;
         for (int c : children[i]) {

@@ -163,15 +163,7 @@ public final class TraceEvidence {
   private static List<Candidate> blamed(SpanTree tree, Finding f, InferenceSettings settings) {
     int i = f.span();
     int[] kids = tree.children(i);
-    boolean exit = kids.length > 0 && f.slow() && f.structure().isEmpty() && !f.failing();
-    if (exit) {
-      for (int k : kids) {
-        if (tree.span(k).service().equals(tree.span(i).service())) {
-          exit = false;
-          break;
-        }
-      }
-    }
+    boolean exit = tree.exitTo(i) != null && f.slow() && f.structure().isEmpty() && !f.failing();
     if (exit) {
       List<Candidate> out = new ArrayList<>();
       for (int k : kids) {
@@ -232,7 +224,8 @@ public final class TraceEvidence {
     List<String> changes = new ArrayList<>();
     for (String child : b.children()) {
       int n = counts.getOrDefault(child, 0);
-      if (b.childCountShare(child, n) < settings.structureRarity()) {
+      if (b.childCountShare(child, n) < settings.structureRarity()
+          && !b.withinSeenRange(child, n)) {
         changes.add(n == 0
             ? "did not call " + child + " (usually " + b.usualChildCount(child) + "x)"
             : "called " + child + " " + n + "x (usually " + b.usualChildCount(child) + "x)");

@@ -67,7 +67,8 @@ public final class TraceJudge {
     this.inline = inline;
     this.ranker = ranker;
     this.baselines = new Baselines(inference);
-    this.window = new AnomalyWindow(inference.window(), inference.windowAge());
+    this.window = new AnomalyWindow(inference.window(), inference.windowAge(),
+        inference.baselineHalfLife(), inference.maxCandidates());
     this.endpoints =
         new LinkedHashMap<>(64, 0.75f, true) {
           @Override
@@ -136,7 +137,8 @@ public final class TraceJudge {
       window.add(evidence);
       List<CandidateEvidence> candidates = new ArrayList<>();
       for (Candidate c : evidence.candidates().values()) {
-        candidates.add(CandidateEvidence.of(c, evidence, window, baselines));
+        candidates.add(CandidateEvidence.of(c, evidence, window.recent(), window.background(),
+            baselines));
       }
       List<RootCause> ranking = ranker.rank(candidates, inference.maxRanked());
       Decision d = issueDecision(trace, tree, evidence, failing, score, reasons, version, ranking);
@@ -190,17 +192,23 @@ public final class TraceJudge {
    * candidates (probabilities summing to 1). Empty when no such trace is in the window.
    */
   public List<RootCause> rankSince(long sinceNanos, int max) {
-    AnomalyWindow incident = new AnomalyWindow(Integer.MAX_VALUE, java.time.Duration.ofDays(365));
+    EvidenceSums incident = new EvidenceSums(Integer.MAX_VALUE);
+    EvidenceSums before = new EvidenceSums(Integer.MAX_VALUE);
     Map<String, Candidate> candidates = new LinkedHashMap<>();
     for (TraceEvidence t : window.traces()) {
       if (t.startNanos() >= sinceNanos) {
-        incident.add(t);
+        incident.apply(t, +1);
         t.candidates().forEach(candidates::putIfAbsent);
+      } else {
+        before.apply(t, +1);
       }
     }
+    // The background of an incident: what was anomalous before it (in the window) and earlier.
+    EvidenceSums background = before.traces() >= window.background().traces() ? before
+        : window.background();
     List<CandidateEvidence> evidence = new ArrayList<>();
     for (Candidate c : candidates.values()) {
-      evidence.add(CandidateEvidence.of(c, null, incident, baselines));
+      evidence.add(CandidateEvidence.of(c, null, incident, background, baselines));
     }
     return ranker.rank(evidence, max);
   }

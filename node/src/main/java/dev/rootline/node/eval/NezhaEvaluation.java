@@ -37,6 +37,8 @@ public final class NezhaEvaluation {
   static final Duration QUIET = Duration.ofSeconds(5);
   static final int MAX_SPANS = 5000;
 
+  static final boolean DEBUG = Boolean.getBoolean("rootline.eval.debug");
+
   private final ScorerSettings settings;
   private final Consumer<String> progress;
 
@@ -84,6 +86,7 @@ public final class NezhaEvaluation {
     for (Path f : files) {
       spans.addAll(NezhaCsvReader.read(f));
     }
+    spans = NezhaCsvReader.markClientSpans(spans);
     Map<String, Set<String>> servicesOnHost = new HashMap<>();
     for (Span s : spans) {
       servicesOnHost.computeIfAbsent(s.host(), h -> new HashSet<>()).add(s.service());
@@ -91,6 +94,7 @@ public final class NezhaEvaluation {
     long start = fault.startNanos();
     RootCauseTally tally = new RootCauseTally(Integer.MAX_VALUE);
     long[] counts = new long[7];
+    Map<String, Integer> debug = new java.util.TreeMap<>();
     TraceJudge judge = TraceJudge.inline(settings);
     TraceReplay replay = new TraceReplay(judge, QUIET, MAX_SPANS, r -> {
       Decision d = r.judgement().decision();
@@ -98,6 +102,14 @@ public final class NezhaEvaluation {
           || RetainedTrace.FAILURE.equals(d.verdict());
       long traceStart = r.trace().spans().get(0).startEpochNanos();
       if (traceStart < start) {
+        if (DEBUG && flagged) {
+          var ev = r.judgement().evidence();
+          for (var f : ev.findings()) {
+            String kind = f.slow() ? "slow" : !f.structure().isEmpty() ? "structure" : f.fast() ? "fast" : "fail";
+            debug.merge(kind, 1, Integer::sum);
+          }
+          debug.merge("traces", 1, Integer::sum);
+        }
         counts[0]++;
         counts[1] += d.retain() ? 1 : 0;
         counts[2] += flagged ? 1 : 0;
@@ -119,6 +131,11 @@ public final class NezhaEvaluation {
     spans.forEach(replay::offer);
     replay.flush();
     List<RootCause> incident = judge.rankSince(start, 200);
+    if (DEBUG) {
+      progress.accept("  false-alarm findings before injection: " + debug);
+      incident.stream().limit(8).forEach(c -> progress.accept(String.format(
+          "  %.3f %s %s %s", c.probability(), c.level(), c.subject(), c.evidence())));
+    }
     List<String> ranked = rankServices(incident, servicesOnHost);
     int rank = ranked.indexOf(fault.service()) + 1;
     return new FaultResult(system, fault.injectTime(), fault.type(), fault.service(), rank,

@@ -22,7 +22,8 @@ import java.util.zip.GZIPInputStream;
  * <p>Mapping: service = the pod name without its two trailing hash parts
  * ({@code ts-contacts-service-866bd68c97-xcqfx} → {@code ts-contacts-service}), host = the pod
  * (the instance), method {@code "RPC"}, path = the operation name, status 0 (Nezha has none),
- * kind SERVER (Nezha does not say which spans are exits; the judge does not depend on it).
+ * kind SERVER; {@link #markClientSpans} then marks as CLIENT the spans that only wait on another
+ * service (Nezha does not record span kinds).
  */
 public final class NezhaCsvReader {
 
@@ -92,6 +93,40 @@ public final class NezhaCsvReader {
     return new Span(traceId, spanId, "root".equals(parent) || parent.isEmpty() ? null : parent,
         Span.Kind.SERVER, pod, serviceOf(pod), 0, METHOD, operation, 0, start, end, 0, 0, null,
         null, null, null, null);
+  }
+
+  /**
+   * Marks as CLIENT every span that has children, all of them in other services: in Nezha's
+   * traces those are the exit spans ("HTTP GET", "hipstershop.CurrencyService/Convert" on the
+   * caller's side), whose self time is the time between the two processes. Needs all spans of a
+   * trace at once (e.g. every file of an incident).
+   */
+  public static List<Span> markClientSpans(List<Span> spans) {
+    java.util.Map<String, Span> byId = new java.util.HashMap<>(spans.size() * 2);
+    for (Span s : spans) {
+      byId.put(s.traceId() + "/" + s.spanId(), s);
+    }
+    java.util.Map<String, Boolean> onlyOthers = new java.util.HashMap<>();
+    for (Span s : spans) {
+      if (s.parentSpanId() == null) {
+        continue;
+      }
+      String parentKey = s.traceId() + "/" + s.parentSpanId();
+      Span parent = byId.get(parentKey);
+      if (parent != null) {
+        boolean other = !parent.service().equals(s.service());
+        onlyOthers.merge(parentKey, other, Boolean::logicalAnd);
+      }
+    }
+    List<Span> out = new ArrayList<>(spans.size());
+    for (Span s : spans) {
+      boolean client = onlyOthers.getOrDefault(s.traceId() + "/" + s.spanId(), false);
+      out.add(client ? new Span(s.traceId(), s.spanId(), s.parentSpanId(), Span.Kind.CLIENT,
+          s.host(), s.service(), s.pid(), s.method(), s.path(), s.status(), s.startEpochNanos(),
+          s.endEpochNanos(), s.requestBytes(), s.responseBytes(), s.localAddress(),
+          s.peerAddress(), s.requestExcerpt(), s.responseExcerpt(), s.error()) : s);
+    }
+    return out;
   }
 
   /** The pod name without its two trailing hash parts (the whole name if it has fewer parts). */
