@@ -35,7 +35,7 @@ public final class RootCausePrior {
   }
 
   /** Rows beyond this are subsampled (negatives only), keeping training to a fraction of a second. */
-  static final int MAX_ROWS = 8_000;
+  static final int MAX_ROWS = 5_000;
 
   /** Labelled evidence rows of the simulated incidents: {@code rows}, {@code labels}. */
   public record TrainingSet(double[][] rows, int[] labels) {}

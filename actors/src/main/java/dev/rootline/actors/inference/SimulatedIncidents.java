@@ -101,11 +101,11 @@ public final class SimulatedIncidents {
     Injection inj = new Injection(fault, target, op, host, 2 + 10 * random.nextDouble(),
         0.6 + 0.4 * random.nextDouble());
     List<List<Span>> normal = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 150; i++) {
       normal.add(trace(null));
     }
     List<List<Span>> faulty = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 80; i++) {
       faulty.add(trace(inj));
     }
     return new Incident(fault, cause, normal, faulty);
