@@ -48,7 +48,7 @@ public record InferenceSettings(
 
   /** The defaults of reference.conf, for code that builds a judge without a config. */
   public static final InferenceSettings DEFAULTS =
-      new InferenceSettings(0.05, 2000, 5000, 20000, 32, 16, 10, 2.0, 1.0, 0.25, 0.003, 500,
+      new InferenceSettings(0.05, 2000, 5000, 20000, 32, 16, 20, 3.0, 1.0, 0.25, 0.003, 500,
           Duration.ofMinutes(1), 10, 8, 32, 7);
 
   public InferenceSettings {

@@ -192,6 +192,11 @@ public final class TraceJudge {
    * candidates (probabilities summing to 1). Empty when no such trace is in the window.
    */
   public List<RootCause> rankSince(long sinceNanos, int max) {
+    return ranker.rank(evidenceSince(sinceNanos), max);
+  }
+
+  /** The evidence behind {@link #rankSince}, one entry per candidate, unranked. */
+  public List<CandidateEvidence> evidenceSince(long sinceNanos) {
     EvidenceSums incident = new EvidenceSums(Integer.MAX_VALUE);
     EvidenceSums before = new EvidenceSums(Integer.MAX_VALUE);
     Map<String, Candidate> candidates = new LinkedHashMap<>();
@@ -210,7 +215,7 @@ public final class TraceJudge {
     for (Candidate c : candidates.values()) {
       evidence.add(CandidateEvidence.of(c, null, incident, background, baselines));
     }
-    return ranker.rank(evidence, max);
+    return evidence;
   }
 
   private static Span deepestFailing(SpanTree tree) {

@@ -24,6 +24,9 @@ public final class EvalCommand {
   private EvalCommand() {}
 
   public static void main(String[] args) {
+    // Smile logs its optimiser's progress at INFO on stdout, where the tables or JSON go.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("smile"))
+        .setLevel(ch.qos.logback.classic.Level.ERROR);
     try {
       System.exit(run(args));
     } catch (IllegalArgumentException | dev.rootline.actors.inference.replay.MalformedRecordException e) {

@@ -133,8 +133,20 @@ public final class NezhaEvaluation {
     List<RootCause> incident = judge.rankSince(start, 200);
     if (DEBUG) {
       progress.accept("  false-alarm findings before injection: " + debug);
-      incident.stream().limit(8).forEach(c -> progress.accept(String.format(
-          "  %.3f %s %s %s", c.probability(), c.level(), c.subject(), c.evidence())));
+      var ev = judge.evidenceSince(start);
+      Set<String> top = new HashSet<>();
+      incident.stream().limit(6).forEach(c -> top.add(c.level() + "|" + c.subject()));
+      for (var e : ev) {
+        if (top.contains(e.candidate().key()) || (fault.service().equals(e.candidate().service())
+            && e.candidate().level() == RootCause.Level.SERVICE)) {
+          StringBuilder v = new StringBuilder();
+          for (double x : e.vector()) {
+            v.append(String.format(" %.2f", x));
+          }
+          progress.accept(String.format("  %-50s logit %.2f |%s", e.candidate().key(),
+              judge.ranker().logit(e.vector()), v));
+        }
+      }
     }
     List<String> ranked = rankServices(incident, servicesOnHost);
     int rank = ranked.indexOf(fault.service()) + 1;
