@@ -1,6 +1,5 @@
 package dev.rootline.node.eval;
 
-import dev.rootline.actors.inference.RootCauseTally;
 import dev.rootline.actors.inference.TraceJudge;
 import dev.rootline.actors.inference.replay.FaultCatalog;
 import dev.rootline.actors.inference.replay.NezhaCsvReader;
@@ -25,11 +24,12 @@ import java.util.function.Consumer;
 /**
  * Evaluates the root-cause ranking on a folder laid out like the Nezha data ({@code faults.json}
  * and {@code trace/HH_MM_trace.csv.gz}). Per fault: a fresh judge (inline training: deterministic)
- * replays the fault's three minutes of spans in event time; the rankings of every trace judged
- * anomalous or failing after the injection are combined with {@link RootCauseTally} (mean
- * probability per candidate); a service's score is the sum of the probabilities of the candidates
- * naming it (a host candidate counts for the service when that host ran only one service); the
- * services sorted by score give the true service's rank.
+ * replays the fault's three minutes of spans in event time; at the end the judge ranks the
+ * incident ({@link TraceJudge#rankSince}: the evidence of every trace judged anomalous or failing
+ * since the injection, against the anomalies before it as background); a service's score is the
+ * sum of the probabilities of the candidates naming it (a host candidate counts for the service
+ * when that host ran only one service); the services sorted by score give the true service's
+ * rank.
  */
 public final class NezhaEvaluation {
 
@@ -92,7 +92,6 @@ public final class NezhaEvaluation {
       servicesOnHost.computeIfAbsent(s.host(), h -> new HashSet<>()).add(s.service());
     }
     long start = fault.startNanos();
-    RootCauseTally tally = new RootCauseTally(Integer.MAX_VALUE);
     long[] counts = new long[7];
     Map<String, Integer> debug = new java.util.TreeMap<>();
     TraceJudge judge = TraceJudge.inline(settings);
@@ -123,7 +122,6 @@ public final class NezhaEvaluation {
       }
       if (flagged) {
         counts[6]++;
-        tally.add(d.rootCauses());
       }
     });
     spans.sort(Comparator.comparingLong(Span::startEpochNanos).thenComparing(Span::traceId)
