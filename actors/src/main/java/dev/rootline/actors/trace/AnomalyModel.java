@@ -34,20 +34,29 @@ public final class AnomalyModel {
   private final int[] featureMask;
   private final long version;
   private final int trainedOn;
+  private final List<String> names;
 
-  private AnomalyModel(IsolationForest forest, int[] featureMask, long version, int trainedOn) {
+  private AnomalyModel(IsolationForest forest, int[] featureMask, long version, int trainedOn,
+      List<String> names) {
     this.forest = forest;
     this.featureMask = featureMask;
     this.version = version;
     this.trainedOn = trainedOn;
+    this.names = names;
+  }
+
+  /** Trains on {@link TraceFeatures#vector()} rows (names from {@link TraceFeatures#NAMES}). */
+  public static AnomalyModel train(
+      double[][] rows, int trees, int subsample, long seed, long version) {
+    return train(rows, TraceFeatures.NAMES, trees, subsample, seed, version);
   }
 
   /**
-   * Trains a model on {@code rows} (each {@link TraceFeatures#DIMENSIONS} long). Slow (up to
-   * seconds): call it off any actor's thread.
+   * Trains a model on {@code rows} (each as long as {@code names}). Slow (up to seconds): call it
+   * off any actor's thread.
    */
   public static AnomalyModel train(
-      double[][] rows, int trees, int subsample, long seed, long version) {
+      double[][] rows, List<String> names, int trees, int subsample, long seed, long version) {
     if (rows.length < 2) {
       throw new IllegalArgumentException("need at least 2 traces to train, got " + rows.length);
     }
@@ -72,7 +81,8 @@ public final class AnomalyModel {
       grown[t] = new IsolationTree(sample, maxDepth, extensionLevel);
     }
     return new AnomalyModel(
-        new IsolationForest(sampleSize, extensionLevel, grown), mask, version, rows.length);
+        new IsolationForest(sampleSize, extensionLevel, grown), mask, version, rows.length,
+        List.copyOf(names));
   }
 
   /** The anomaly score in [0, 1] of one feature vector: above ~0.6 means rarely seen. */
@@ -94,11 +104,11 @@ public final class AnomalyModel {
 
   /** Names of the features the model uses (constant ones were left out). */
   public List<String> features() {
-    List<String> names = new ArrayList<>(featureMask.length);
+    List<String> out = new ArrayList<>(featureMask.length);
     for (int i : featureMask) {
-      names.add(TraceFeatures.NAMES.get(i));
+      out.add(i < names.size() ? names.get(i) : "feature " + i);
     }
-    return names;
+    return out;
   }
 
   /**

@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
  * What the scorer keeps per endpoint: the recent traces' features (a bounded window), the current
  * model and whether a training run is under way. Owned by one scorer actor: not thread-safe.
  */
-final class EndpointBaseline {
+public final class EndpointBaseline {
 
   private final int windowSize;
   private final ArrayDeque<double[]> window;
@@ -15,12 +15,12 @@ final class EndpointBaseline {
   private boolean training;
   private long lastVersion;
 
-  EndpointBaseline(int windowSize) {
+  public EndpointBaseline(int windowSize) {
     this.windowSize = windowSize;
     this.window = new ArrayDeque<>(Math.min(windowSize, 1024));
   }
 
-  void add(double[] features) {
+  public void add(double[] features) {
     if (window.size() == windowSize) {
       window.removeFirst();
     }
@@ -29,7 +29,7 @@ final class EndpointBaseline {
   }
 
   /** A first model once {@code minTrain} traces are in, then a new one every {@code retrainEvery}. */
-  boolean wantsTraining(int minTrain, int retrainEvery) {
+  public boolean wantsTraining(int minTrain, int retrainEvery) {
     if (training) {
       return false;
     }
@@ -37,33 +37,33 @@ final class EndpointBaseline {
   }
 
   /** Marks a training run as started and returns its input and the version it will produce. */
-  double[][] startTraining() {
+  public double[][] startTraining() {
     training = true;
     sinceTraining = 0;
     lastVersion++;
     return window.toArray(new double[0][]);
   }
 
-  long trainingVersion() {
+  public long trainingVersion() {
     return lastVersion;
   }
 
-  void trained(AnomalyModel newModel) {
+  public void trained(AnomalyModel newModel) {
     training = false;
     if (model == null || newModel.version() > model.version()) {
       model = newModel;
     }
   }
 
-  void trainingFailed() {
+  public void trainingFailed() {
     training = false;
   }
 
-  AnomalyModel model() {
+  public AnomalyModel model() {
     return model;
   }
 
-  int windowCount() {
+  public int windowCount() {
     return window.size();
   }
 }

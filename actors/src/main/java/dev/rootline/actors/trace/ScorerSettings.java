@@ -1,6 +1,7 @@
 package dev.rootline.actors.trace;
 
 import com.typesafe.config.Config;
+import dev.rootline.actors.inference.InferenceSettings;
 
 /**
  * Settings of the {@link TraceScorer}, read from {@code rootline.actors.trace.scorer}.
@@ -13,6 +14,7 @@ import com.typesafe.config.Config;
  * @param trees isolation trees per model
  * @param subsample traces sampled per tree (capped by the window's size)
  * @param seed base seed of training
+ * @param inference baselines, retention sample and root-cause ranking ({@code scorer.inference})
  */
 public record ScorerSettings(
     double threshold,
@@ -22,7 +24,15 @@ public record ScorerSettings(
     int maxEndpoints,
     int trees,
     int subsample,
-    long seed) {
+    long seed,
+    InferenceSettings inference) {
+
+  /** The isolation-forest settings with the inference defaults. */
+  public ScorerSettings(double threshold, int window, int retrainEvery, int minTrain,
+      int maxEndpoints, int trees, int subsample, long seed) {
+    this(threshold, window, retrainEvery, minTrain, maxEndpoints, trees, subsample, seed,
+        InferenceSettings.DEFAULTS);
+  }
 
   public ScorerSettings {
     if (!(threshold > 0.0 && threshold <= 1.0)) {
@@ -34,6 +44,9 @@ public record ScorerSettings(
     if (window < minTrain) {
       throw new IllegalArgumentException(
           "scorer.window (" + window + ") must be at least scorer.min-train (" + minTrain + ")");
+    }
+    if (inference == null) {
+      throw new IllegalArgumentException("scorer.inference settings are missing");
     }
     if (retrainEvery < 1 || maxEndpoints < 1 || trees < 1 || subsample < 2) {
       throw new IllegalArgumentException(
@@ -51,6 +64,9 @@ public record ScorerSettings(
         scorer.getInt("max-endpoints"),
         scorer.getInt("trees"),
         scorer.getInt("subsample"),
-        scorer.getLong("seed"));
+        scorer.getLong("seed"),
+        scorer.hasPath("inference")
+            ? InferenceSettings.create(scorer.getConfig("inference"))
+            : InferenceSettings.DEFAULTS);
   }
 }

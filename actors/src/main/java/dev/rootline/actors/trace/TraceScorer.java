@@ -1,11 +1,10 @@
 package dev.rootline.actors.trace;
 
+import dev.rootline.actors.inference.RootCausePrior;
+import dev.rootline.actors.inference.RootCauseRanker;
+import dev.rootline.actors.inference.TraceJudge;
 import dev.rootline.persistence.CborSerializable;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -19,10 +18,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The node-local judge of completed traces. Rules first (a failure is always retained), then the
- * endpoint's isolation forest: a score at or above the threshold retains the trace. Every
- * non-failing trace joins its endpoint's training window; models are retrained in the background
- * on the training dispatcher and swapped in when done (versioned per endpoint).
+ * The node-local judge of completed traces: a thin actor around {@link TraceJudge}, which holds
+ * the whole decision (failure rules, baselines, isolation forests, retention, root-cause ranking,
+ * issue fingerprint). Models are retrained in the background on the training dispatcher and
+ * swapped in when done (versioned per endpoint).
  *
  * <p>Spawn it once per node with {@link #DISPATCHER}: scoring is CPU work and must not run on the
  * default dispatcher.
@@ -50,6 +49,9 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
 
   private record TrainingFailed(String endpoint, long version, String cause) implements Command {}
 
+  private record PriorTrained(RootCauseRanker ranker)
+      implements Command, NoSerializationVerificationNeeded {}
+
   /**
    * The scorer; restarted (forgetting its baselines) should anything throw, so that one bad trace
    * cannot leave the node deciding by rules alone.
@@ -69,22 +71,22 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
     return Behaviors.supervise(scorer).onFailure(Exception.class, SupervisorStrategy.restart());
   }
 
-  private final ScorerSettings settings;
   private final Executor training;
-  // Access order + eviction of the eldest: a bounded, least-recently-scored-first map.
-  private final Map<String, EndpointBaseline> baselines;
+  private final TraceJudge judge;
 
   private TraceScorer(ActorContext<Command> context, ScorerSettings settings, Executor training) {
     super(context);
-    this.settings = settings;
     this.training = training;
-    this.baselines =
-        new LinkedHashMap<>(64, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, EndpointBaseline> eldest) {
-            return size() > settings.maxEndpoints();
-          }
-        };
+    this.judge = TraceJudge.deferred(settings);
+    if (judge.ranker().version() == 0) {
+      // The ranking prior is trained once per JVM (about a second of simulation): not here.
+      context.pipeToSelf(
+          CompletableFuture.supplyAsync(() -> RootCausePrior.ranker(settings.inference()), training),
+          (ranker, failure) ->
+              failure == null
+                  ? new PriorTrained(ranker)
+                  : new TrainingFailed("(root-cause prior)", 1, String.valueOf(failure)));
+    }
   }
 
   @Override
@@ -94,82 +96,44 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
         .onMessage(GetModel.class, this::onGetModel)
         .onMessage(ModelTrained.class, this::onModelTrained)
         .onMessage(TrainingFailed.class, this::onTrainingFailed)
+        .onMessage(PriorTrained.class, this::onPriorTrained)
         .build();
   }
 
-  private Behavior<Command> onScore(Score command) {
-    command.replyTo().tell(decide(command.trace()));
+  private Behavior<Command> onPriorTrained(PriorTrained trained) {
+    judge.useRanker(trained.ranker());
+    getContext().getLog().debug("root-cause prior v{} in use", trained.ranker().version());
     return this;
   }
 
-  /** The decision itself; also learns from the trace. */
-  private Decision decide(CompletedTrace trace) {
-    List<String> reasons = new ArrayList<>(FailureRules.reasons(trace.spans()));
-    boolean failing = !reasons.isEmpty();
-    double[] features = trace.features().vector();
-    EndpointBaseline baseline =
-        baselines.computeIfAbsent(trace.endpoint(), e -> new EndpointBaseline(settings.window()));
-    AnomalyModel model = baseline.model();
-    double score = model == null ? 0.0 : model.score(features);
-    if (model != null && score >= settings.threshold()) {
-      reasons.add(anomalyReason(score, trace));
+  private Behavior<Command> onScore(Score command) {
+    command.replyTo().tell(judge.decide(command.trace()));
+    for (TraceJudge.TrainingJob job : judge.takeTrainingJobs()) {
+      getContext()
+          .pipeToSelf(
+              CompletableFuture.supplyAsync(job::run, training),
+              (model, failure) ->
+                  failure == null
+                      ? new ModelTrained(job.endpoint(), model)
+                      : new TrainingFailed(job.endpoint(), job.version(), String.valueOf(failure)));
     }
-    // Failures are explained by the rules; keeping them out keeps the baseline "normal".
-    if (!failing) {
-      baseline.add(features);
-      if (baseline.wantsTraining(settings.minTrain(), settings.retrainEvery())) {
-        startTraining(trace.endpoint(), baseline);
-      }
-    }
-    return new Decision(!reasons.isEmpty(), score, reasons, model == null ? 0 : model.version());
-  }
-
-  private String anomalyReason(double score, CompletedTrace trace) {
-    return String.format(
-        Locale.ROOT,
-        "anomaly score %.2f ≥ %.2f for %s (duration %d ms)",
-        score,
-        settings.threshold(),
-        trace.endpoint(),
-        Math.round(trace.features().durationMillis()));
-  }
-
-  private void startTraining(String endpoint, EndpointBaseline baseline) {
-    double[][] rows = baseline.startTraining();
-    long version = baseline.trainingVersion();
-    long seed = settings.seed() * 31 + endpoint.hashCode() * 1_000_003L + version;
-    getContext()
-        .pipeToSelf(
-            CompletableFuture.supplyAsync(
-                () -> AnomalyModel.train(rows, settings.trees(), settings.subsample(), seed, version),
-                training),
-            (model, failure) ->
-                failure == null
-                    ? new ModelTrained(endpoint, model)
-                    : new TrainingFailed(endpoint, version, String.valueOf(failure)));
+    return this;
   }
 
   private Behavior<Command> onModelTrained(ModelTrained trained) {
-    EndpointBaseline baseline = baselines.get(trained.endpoint());
-    // An endpoint evicted meanwhile stays forgotten.
-    if (baseline != null) {
-      baseline.trained(trained.model());
-      getContext()
-          .getLog()
-          .debug(
-              "model v{} for {} trained on {} traces",
-              trained.model().version(),
-              trained.endpoint(),
-              trained.model().trainedOn());
-    }
+    judge.modelTrained(trained.endpoint(), trained.model());
+    getContext()
+        .getLog()
+        .debug(
+            "model v{} for {} trained on {} traces",
+            trained.model().version(),
+            trained.endpoint(),
+            trained.model().trainedOn());
     return this;
   }
 
   private Behavior<Command> onTrainingFailed(TrainingFailed failed) {
-    EndpointBaseline baseline = baselines.get(failed.endpoint());
-    if (baseline != null) {
-      baseline.trainingFailed();
-    }
+    judge.trainingFailed(failed.endpoint());
     getContext()
         .getLog()
         .warn("training v{} for {} failed: {}", failed.version(), failed.endpoint(), failed.cause());
@@ -177,7 +141,7 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
   }
 
   private Behavior<Command> onGetModel(GetModel query) {
-    EndpointBaseline baseline = baselines.get(query.endpoint());
+    EndpointBaseline baseline = judge.endpoint(query.endpoint());
     AnomalyModel model = baseline == null ? null : baseline.model();
     query
         .replyTo()

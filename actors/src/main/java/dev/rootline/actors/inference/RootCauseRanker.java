@@ -1,0 +1,105 @@
+package dev.rootline.actors.inference;
+
+import dev.rootline.persistence.RootCause;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import smile.classification.LogisticRegression;
+
+/**
+ * Turns candidates' evidence into probabilities that sum to 1: a Smile logistic regression gives
+ * each candidate's log-odds of being the root cause, a softmax over the candidates of one ranking
+ * normalises them. Immutable; one instance may serve any number of judges.
+ *
+ * <p>Without a trained model (none can be trained, e.g. a single class) it falls back to fixed
+ * weights over the same evidence, so a ranking is never missing.
+ */
+public final class RootCauseRanker {
+
+  // Used only when no model could be trained: origin and errors weigh most, as in the prior.
+  private static final double[] FALLBACK =
+      {1.0, 3.0, 1.0, 0.5, 1.0, 0.2, 1.0, 1.0, 1.0, 3.0, 0.5, 1.0, 0, 0.2, 0.1, 0};
+
+  private final LogisticRegression.Binomial model;
+  private final long version;
+
+  private RootCauseRanker(LogisticRegression.Binomial model, long version) {
+    this.model = model;
+    this.version = version;
+  }
+
+  /** A ranker by fixed weights (version 0). */
+  public static RootCauseRanker fallback() {
+    return new RootCauseRanker(null, 0);
+  }
+
+  /**
+   * Trains on labelled evidence rows (label 1: the candidate was the root cause). L2-regularised
+   * so that a small simulated set cannot drive weights to infinity.
+   */
+  public static RootCauseRanker train(double[][] rows, int[] labels, long version) {
+    boolean positives = false;
+    boolean negatives = false;
+    for (int y : labels) {
+      positives |= y == 1;
+      negatives |= y == 0;
+    }
+    if (rows.length < 4 || !positives || !negatives) {
+      return fallback();
+    }
+    return new RootCauseRanker(LogisticRegression.binomial(rows, labels, 0.1, 1e-5, 200), version);
+  }
+
+  public long version() {
+    return version;
+  }
+
+  /** The log-odds that a candidate with this evidence is the root cause. */
+  public double logit(double[] x) {
+    if (model == null) {
+      double z = -2;
+      for (int i = 0; i < x.length && i < FALLBACK.length; i++) {
+        z += FALLBACK[i] * x[i];
+      }
+      return z;
+    }
+    double[] posteriori = new double[2];
+    model.predict(x, posteriori);
+    double p = Math.min(1 - 1e-12, Math.max(1e-12, posteriori[1]));
+    return Math.log(p / (1 - p));
+  }
+
+  /**
+   * The ranking: at most {@code max} candidates, most likely first, probabilities summing to 1
+   * (the softmax is taken over all candidates, then the kept ones are renormalised).
+   */
+  public List<RootCause> rank(List<CandidateEvidence> evidence, int max) {
+    if (evidence.isEmpty()) {
+      return List.of();
+    }
+    double[] z = new double[evidence.size()];
+    double top = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < z.length; i++) {
+      z[i] = logit(evidence.get(i).vector());
+      top = Math.max(top, z[i]);
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < z.length; i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.<Integer>comparingDouble(i -> -z[i])
+        .thenComparing(i -> evidence.get(i).candidate().key()));
+    List<Integer> kept = order.subList(0, Math.min(max, order.size()));
+    double sum = 0;
+    for (int i : kept) {
+      sum += Math.exp(z[i] - top);
+    }
+    List<RootCause> out = new ArrayList<>(kept.size());
+    for (int i : kept) {
+      Candidate c = evidence.get(i).candidate();
+      out.add(new RootCause(c.level(), c.subject(), c.service(), c.host(),
+          Math.exp(z[i] - top) / sum, evidence.get(i).words()));
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.rootline.node.eval;
+
+import com.typesafe.config.ConfigFactory;
+import dev.rootline.actors.trace.TraceSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code ./rootline eval [--nezha DIR]... [--json] [--write-docs]}: replays recorded incidents
+ * (folders laid out like the Nezha data) through the judge and reports how well the true service
+ * is ranked. Without {@code --nezha}, both folders of {@code ../shared/datasets/nezha} next to the
+ * repository. Progress goes to stderr; the tables (or JSON) to stdout.
+ */
+public final class EvalCommand {
+
+  static final String DOCS = "docs/EVALUATION.md";
+  static final String BEGIN = "<!-- nezha:begin -->";
+  static final String END = "<!-- nezha:end -->";
+
+  private EvalCommand() {}
+
+  public static void main(String[] args) {
+    // Smile logs its optimiser's progress at INFO on stdout, where the tables or JSON go.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("smile"))
+        .setLevel(ch.qos.logback.classic.Level.ERROR);
+    try {
+      System.exit(run(args));
+    } catch (IllegalArgumentException | dev.rootline.actors.inference.replay.MalformedRecordException e) {
+      System.err.println("rootline eval: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static int run(String[] args) {
+    List<Path> dirs = new ArrayList<>();
+    boolean json = false;
+    boolean writeDocs = false;
+    Path root = Path.of(System.getProperty("rootline.root", ".")).toAbsolutePath().normalize();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--nezha" -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("--nezha needs a folder");
+          }
+          dirs.add(Path.of(args[++i]));
+        }
+        case "--json" -> json = true;
+        case "--write-docs" -> writeDocs = true;
+        default -> throw new IllegalArgumentException(
+            "unknown argument " + args[i] + " (usage: eval [--nezha DIR]... [--json] [--write-docs])");
+      }
+    }
+    if (dirs.isEmpty()) {
+      Path shared = root.resolve("../shared/datasets/nezha").normalize();
+      for (String name : List.of("train-ticket-2023-01-29", "online-boutique-2022-08-22")) {
+        if (Files.isDirectory(shared.resolve(name))) {
+          dirs.add(shared.resolve(name));
+        }
+      }
+      if (dirs.isEmpty()) {
+        throw new IllegalArgumentException("no --nezha DIR given and none found under " + shared);
+      }
+    }
+    var settings = TraceSettings.create(ConfigFactory.load()).scorer();
+    long t0 = System.nanoTime();
+    List<FaultResult> results = new ArrayList<>();
+    NezhaEvaluation eval = new NezhaEvaluation(settings, System.err::println);
+    for (Path dir : dirs) {
+      results.addAll(eval.evaluate(dir));
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    EvalReport report = new EvalReport(results);
+    System.err.printf("evaluated %d faults in %.0f s%n", results.size(), seconds);
+    System.out.println(json ? report.json() : report.markdown());
+    if (writeDocs) {
+      writeDocs(root.resolve(DOCS), report, args, seconds);
+      System.err.println("wrote the Nezha section of " + root.resolve(DOCS));
+    }
+    return 0;
+  }
+
+  static void writeDocs(Path docs, EvalReport report, String[] args, double seconds) {
+    String section = BEGIN + "\n## Nezha (recorded fault injections)\n\n"
+        + "Produced by `./rootline eval" + (args.length == 0 ? "" : " " + String.join(" ", args))
+        + "` (" + report.results().size() + " faults, " + Math.round(seconds) + " s).\n\n"
+        + "Method: per fault a fresh judge replays the fault's three minute-files in event time "
+        + "(5 s quiet period) with the defaults of reference.conf; the ranking prior is trained "
+        + "only on simulated incidents, never on this data, and nothing is specific to a fault "
+        + "type or a service. At the end the judge ranks the incident: the evidence of every trace "
+        + "judged anomalous since the injection, against the anomalies before it as background "
+        + "(`TraceJudge.rankSince`). A service's score is the sum of the probabilities of the "
+        + "candidates naming it (service, its endpoints and attribute values; a host candidate "
+        + "counts for the only service on that host). The fault starts at `inject_time` read as "
+        + "UTC, the clock of the span files (`inject_timestamp` is 8 h 1 min off for Train "
+        + "Ticket, and repeated for two of its faults).\n\n"
+        + report.markdown()
+        + "\nReading these numbers: traces only (no logs, no metrics, no status codes in this "
+        + "data), and about one minute of warm-up traffic before each fault, so baselines are "
+        + "thin (Train Ticket: ~50 traces, some operations called 4 times a minute). Latency "
+        + "faults on Online Boutique are found; Train Ticket's code-level `return`/`exception` "
+        + "faults often change neither the latency nor the call structure of the faulty service's "
+        + "spans in a way visible in traces, and are mostly missed. The published multi-modal "
+        + "reference (traces + logs + metrics) is AC@1 86.7% / AC@3 97.8% on Train Ticket and "
+        + "92.9% / 96.4% on Online Boutique.\n"
+        + END;
+    try {
+      String text = Files.isRegularFile(docs)
+          ? Files.readString(docs, StandardCharsets.UTF_8)
+          : "# Evaluation\n\n";
+      int b = text.indexOf(BEGIN);
+      int e = text.indexOf(END);
+      String updated = b >= 0 && e > b
+          ? text.substring(0, b) + section + text.substring(e + END.length())
+          : text + (text.endsWith("\n") ? "\n" : "\n\n") + section + "\n";
+      Files.createDirectories(docs.getParent());
+      Files.writeString(docs, updated, StandardCharsets.UTF_8);
+    } catch (IOException ex) {
+      throw new IllegalArgumentException("cannot write " + docs + ": " + ex.getMessage());
+    }
+  }
+}
