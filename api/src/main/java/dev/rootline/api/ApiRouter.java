@@ -20,10 +20,13 @@ final class ApiRouter {
       TraceQueries traces,
       StatsSource stats,
       LiveTraceStream stream,
-      ApiMetrics metrics) {
+      ApiMetrics metrics,
+      ClusterViewSource cluster) {
     TraceHandlers traceHandlers =
         new TraceHandlers(traces, new StoreCalls(vertx, settings.storeTimeout()));
     ApiFailureHandler failures = new ApiFailureHandler(metrics);
+    ClusterHandlers clusterHandlers =
+        new ClusterHandlers(vertx, cluster, settings.storeTimeout());
 
     Router v1 = Router.router(vertx);
     v1.get("/health").handler(ApiRouter::health);
@@ -31,6 +34,7 @@ final class ApiRouter {
     v1.get("/traces").handler(RequestValidation.traceFilter(settings)).handler(traceHandlers::list);
     v1.get("/traces/:traceId").handler(RequestValidation.traceId()).handler(traceHandlers::get);
     v1.get("/stream").handler(stream::open);
+    v1.get("/cluster").handler(clusterHandlers::view);
     v1.route().failureHandler(failures);
 
     Router root = Router.router(vertx);

@@ -47,6 +47,18 @@ public final class ApiServer {
       TraceQueries traces,
       StatsSource stats,
       RetainedTraceFeed feed) {
+    return start(vertx, settings, traces, stats, feed, ClusterViewSource.unavailable());
+  }
+
+  /** As above, with the cluster view {@code GET /api/v1/cluster} answers from. */
+  public static Future<ApiServer> start(
+      Vertx vertx,
+      ApiSettings settings,
+      TraceQueries traces,
+      StatsSource stats,
+      RetainedTraceFeed feed,
+      ClusterViewSource cluster) {
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(traces, "traces");
@@ -71,7 +83,7 @@ public final class ApiServer {
     HttpServer server =
         vertx
             .createHttpServer(options)
-            .requestHandler(ApiRouter.create(vertx, settings, traces, stats, stream, metrics))
+            .requestHandler(ApiRouter.create(vertx, settings, traces, stats, stream, metrics, cluster))
             .invalidRequestHandler(new InvalidHttpRequest(metrics))
             .exceptionHandler(e -> log.debug("HTTP connection error", e));
     return server
