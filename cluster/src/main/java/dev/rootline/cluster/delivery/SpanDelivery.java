@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.delivery.ConsumerController;
@@ -34,11 +35,11 @@ import org.apache.pekko.cluster.sharding.typed.delivery.ShardingProducerControll
  * {@link DeliveryStats}. The controller's own buffer is never filled (it would fail): a batch for
  * an entity without demand waits here while the controller's buffer is nearly full.
  *
- * <p>Its protocol is local only (spans come from this node's probe), so it is not serializable.
+ * <p>Its protocol is local only (spans come from this node's probe): never serialized.
  */
 public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** A span from this node's capture. */
   public record Offer(Span span) implements Command {}
