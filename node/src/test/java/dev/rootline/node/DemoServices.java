@@ -76,6 +76,11 @@ public final class DemoServices implements AutoCloseable {
     throw new IllegalStateException("nothing listens on port " + port + " after " + timeout);
   }
 
+  /** The services' process ids (e.g. to capture only them). */
+  public List<Long> pids() {
+    return processes.stream().map(Process::pid).toList();
+  }
+
   @Override
   public void close() {
     for (Process p : processes) {

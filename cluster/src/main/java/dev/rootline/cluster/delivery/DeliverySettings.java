@@ -26,7 +26,7 @@ public record DeliverySettings(
     atLeast("batch-max-spans", batchMaxSpans, 1);
     atLeast("max-buffered-spans", maxBufferedSpans, 1);
     atLeast("max-queued-batches", maxQueuedBatches, 1);
-    atLeast("producer-buffer-size", producerBufferSize, 2);
+    atLeast("producer-buffer-size", producerBufferSize, 4);
   }
 
   public static DeliverySettings create(Config config) {

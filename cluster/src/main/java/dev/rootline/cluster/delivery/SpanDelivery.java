@@ -32,8 +32,8 @@ import org.apache.pekko.cluster.sharding.typed.delivery.ShardingProducerControll
  *
  * <p>Bounded: open batches hold at most {@code max-buffered-spans} spans and at most {@code
  * max-queued-batches} closed batches wait for demand; what does not fit is shed and counted in
- * {@link DeliveryStats}. The controller's own buffer is never filled (it would fail): a batch for
- * an entity without demand waits here while the controller's buffer is nearly full.
+ * {@link DeliveryStats}. The controller's own buffer is never filled (it would fail): batches
+ * wait here while the controller may hold half its buffer.
  *
  * <p>Its protocol is local only (spans come from this node's probe): never serialized.
  */
@@ -100,6 +100,8 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
   private ShardingProducerController.RequestNext<SpanBatch> demand;
   private int bufferedSpans;
   private long unconfirmed;
+  // Batches the controller may hold for entities without demand (an upper estimate).
+  private int controllerBuffered;
 
   private SpanDelivery(
       ActorContext<Command> context,
@@ -191,35 +193,38 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
 
   private Behavior<Command> onNext(Next next) {
     demand = next.next();
+    int buffered = 0;
+    for (int n : demand.getBufferedForEntitiesWithoutDemand().values()) {
+      buffered += n;
+    }
+    controllerBuffered = buffered;
     send();
     return this;
   }
 
-  /** One batch per RequestNext, as the controller's protocol wants. */
+  /**
+   * Sends queued batches while the controller's buffer has room. The controller takes messages
+   * without a RequestNext (it buffers those for entities without demand, and the first message
+   * to a new entity always goes out at once), but it fails when its buffer overflows. Every batch
+   * sent counts as buffered until the next RequestNext reports the real figure; that report may
+   * miss batches still on their way to the controller, hence the half-buffer bound.
+   */
   private void send() {
-    if (demand == null || queued.isEmpty()) {
+    if (demand == null) {
       return;
     }
-    SpanBatch head = queued.peek();
-    if (!demand.getEntitiesWithDemand().contains(head.traceId())) {
-      int buffered = 0;
-      for (int n : demand.getBufferedForEntitiesWithoutDemand().values()) {
-        buffered += n;
-      }
-      // The controller fails when its buffer overflows: leave room, wait for the next demand.
-      if (buffered >= settings.producerBufferSize() - 1) {
-        return;
-      }
+    int bound = Math.max(1, settings.producerBufferSize() / 2 - 1);
+    while (!queued.isEmpty() && controllerBuffered < bound) {
+      SpanBatch head = queued.poll();
+      demand
+          .askNextTo()
+          .tell(
+              new ShardingProducerController.MessageWithConfirmation<>(
+                  head.traceId(), head, confirmations));
+      controllerBuffered++;
+      unconfirmed++;
+      stats.batchSent(head.spans().size());
     }
-    queued.poll();
-    demand
-        .askNextTo()
-        .tell(
-            new ShardingProducerController.MessageWithConfirmation<>(
-                head.traceId(), head, confirmations));
-    demand = null;
-    unconfirmed++;
-    stats.batchSent(head.spans().size());
   }
 
   private Behavior<Command> onConfirmed() {

@@ -3,7 +3,6 @@ package dev.rootline.node.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigRenderOptions;
 import dev.rootline.node.DemoServices;
 import dev.rootline.persistence.TestCassandra;
 import java.net.URI;
@@ -38,13 +37,19 @@ class NodeKillIT {
     WebSocket stream = null;
     try {
       String extra =
-          TestCassandra.config(TestCassandra.uniqueKeyspace("node_kill"))
-                  .root()
-                  .render(ConfigRenderOptions.concise())
+          NodeProcess.hocon(TestCassandra.config(TestCassandra.uniqueKeyspace("node_kill")))
               + "\nrootline.actors.trace.quiet-period = 1s\nrootline.actors.trace.linger = 3s\n";
+      DemoServices services = new DemoServices(0.3);
+      toClose.add(0, services);
       int seed = TestCassandra.freePort();
+      // Capture only the demo services: the host is shared with other tests' traffic.
+      String captureOnly =
+          extra
+              + "rootline.bpf.target-mode = pids\nrootline.bpf.target-pids = "
+              + services.pids()
+              + "\n";
       NodeProcess n1 =
-          NodeProcess.start(dir, "n1", seed, TestCassandra.freePort(), List.of("capture", "api"), List.of(seed), extra);
+          NodeProcess.start(dir, "n1", seed, TestCassandra.freePort(), List.of("capture", "api"), List.of(seed), captureOnly);
       toClose.add(0, n1);
       n1.awaitReady(READY);
       NodeProcess n2 =
@@ -65,8 +70,6 @@ class NodeKillIT {
               .buildAsync(URI.create("ws://127.0.0.1:" + n1.apiPort + "/api/v1/stream"), new Collector(streamed))
               .get();
 
-      DemoServices services = new DemoServices(0.3);
-      toClose.add(0, services);
       CheckoutLoad load = new CheckoutLoad(services.frontendPort, 3, Duration.ofMillis(100));
       toClose.add(0, load);
       long loadStart = System.currentTimeMillis();

@@ -91,6 +91,20 @@ final class NodeProcess implements AutoCloseable {
     return new NodeProcess(name, clusterPort, apiPort, log, process);
   }
 
+  /** A config as {@code path = value} lines, to append to a node's config file. */
+  static String hocon(com.typesafe.config.Config config) {
+    StringBuilder out = new StringBuilder();
+    config.entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                out.append(e.getKey())
+                    .append(" = ")
+                    .append(e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()))
+                    .append('\n'));
+    return out.toString();
+  }
+
   long pid() {
     return process.pid();
   }
