@@ -14,16 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.sharding.ShardRegion;
-import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.pattern.Patterns;
 
 /**
  * What {@code GET /api/v1/cluster} shows, from any node: members (address, roles, status, up
@@ -129,14 +128,26 @@ public final class ClusterView {
     return member;
   }
 
-  /** Per node address: shards and entities of one entity type, plus regions that did not answer. */
+  /**
+   * Per node address: shards and entities of one entity type. Asked of the classic region, which
+   * is a proxy on nodes without the entity's role: the proxy forwards to the coordinator (typed
+   * sharding's query answers nothing on proxy-only nodes).
+   */
   private CompletionStage<Map<String, Object>> shardStats(EntityTypeKey<?> key) {
-    return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-            ShardRegion.ClusterShardingStats>ask(
-            ClusterSharding.get(system).shardState(),
-            replyTo -> new GetClusterShardingStats(key, timeout, replyTo),
-            timeout.plusSeconds(1),
-            system.scheduler())
+    org.apache.pekko.actor.ActorRef shardRegion;
+    try {
+      shardRegion =
+          org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
+              .shardRegion(key.name());
+    } catch (IllegalStateException notStarted) {
+      return CompletableFuture.failedFuture(notStarted);
+    }
+    return Patterns.ask(
+            shardRegion,
+            new ShardRegion.GetClusterShardingStats(
+                scala.concurrent.duration.FiniteDuration.fromNanos(timeout.toNanos())),
+            timeout.plusSeconds(1))
+        .thenApply(answer -> (ShardRegion.ClusterShardingStats) answer)
         .thenApply(
             stats -> {
               Map<String, Object> perNode = new TreeMap<>();

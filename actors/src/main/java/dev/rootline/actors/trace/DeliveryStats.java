@@ -32,6 +32,7 @@ public final class DeliveryStats implements Extension {
   private final LongAdder batchesConfirmed = new LongAdder();
   private final LongAdder batchesRedelivered = new LongAdder();
   private final LongAdder spansRedelivered = new LongAdder();
+  private final LongAdder batchesAlreadyHeld = new LongAdder();
 
   public static DeliveryStats get(ActorSystem<?> system) {
     return ID.apply(system);
@@ -80,6 +81,11 @@ public final class DeliveryStats implements Extension {
     spansRedelivered.add(spans);
   }
 
+  /** A batch whose every span this entity already held: the same batch delivered again. */
+  public void batchAlreadyHeld() {
+    batchesAlreadyHeld.increment();
+  }
+
   public long spansShed() {
     return spansShed.sum();
   }
@@ -103,6 +109,7 @@ public final class DeliveryStats implements Extension {
     out.put("batchesConfirmed", batchesConfirmed.sum());
     out.put("batchesRedelivered", batchesRedelivered.sum());
     out.put("spansRedelivered", spansRedelivered.sum());
+    out.put("batchesAlreadyHeld", batchesAlreadyHeld.sum());
     return out;
   }
 

@@ -288,6 +288,11 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
       deliveryStats.batchRedelivered(size);
     }
     if (delivered.batch() != null) {
+      if (!spans.isEmpty()
+          && delivered.batch().spans().stream()
+              .allMatch(span -> span != null && span.equals(spans.get(span.spanId())))) {
+        deliveryStats.batchAlreadyHeld();
+      }
       delivered.batch().spans().forEach(this::record);
     }
     unconfirmed.add(delivered.confirmTo());

@@ -127,7 +127,12 @@ class NodeKillIT {
                   + " spans/s averaged up to now), shed: " + n1Stats.at("/delivery/spansShed").asLong(),
               "spans received by n2 before the kill: " + n2Before.at("/delivery/spansReceived").asLong()
                   + ", by n3 in all: " + n3Stats.at("/delivery/spansReceived").asLong(),
-              "re-delivered to n3: " + n3Stats.at("/delivery/batchesRedelivered").asLong() + " batches, "
+              "delivered to trace nodes beyond what n1 shipped (re-deliveries, n2's last second missing): "
+                  + (n2Before.at("/delivery/spansReceived").asLong() + n3Stats.at("/delivery/spansReceived").asLong()
+                      - n1Stats.at("/delivery/spansSent").asLong())
+                  + " spans; batches delivered again to an entity already holding them: "
+                  + n3Stats.at("/delivery/batchesAlreadyHeld").asLong(),
+              "mid-sequence batches to a fresh entity on n3: " + n3Stats.at("/delivery/batchesRedelivered").asLong() + " batches, "
                   + n3Stats.at("/delivery/spansRedelivered").asLong() + " spans",
               "n2 removed from membership " + n2RemovedAfter + " ms after the kill",
               "every failure sent before the kill retained " + preKillRecoveredAfter + " ms after the kill",
