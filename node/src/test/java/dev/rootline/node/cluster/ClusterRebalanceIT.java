@@ -69,6 +69,9 @@ class ClusterRebalanceIT {
       long leftAfter = System.currentTimeMillis() - leaveAt;
       Map<String, Integer> afterLeave =
           awaitShards(n1, s -> !s.containsKey(n2.address()) && s.getOrDefault(n3.address(), 0) > 0, Duration.ofSeconds(60));
+      System.out.printf(
+          "ClusterRebalanceIT: Trace shards before n3 joined %s, after %s, after n2 left (%d ms) %s%n",
+          beforeJoin, afterJoin, leftAfter, afterLeave);
       Thread.sleep(10_000);
       load.close();
 
@@ -115,9 +118,13 @@ class ClusterRebalanceIT {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Integer> shards = Map.of();
     while (System.nanoTime() < deadline) {
-      shards = RetainedTraces.shards(api.getJson("/api/v1/cluster"), "Trace");
-      if (done.test(shards)) {
-        return shards;
+      try {
+        shards = RetainedTraces.shards(api.getJson("/api/v1/cluster"), "Trace");
+        if (done.test(shards)) {
+          return shards;
+        }
+      } catch (AssertionError | java.io.IOException busy) {
+        System.err.println("cluster view not readable yet: " + busy.getMessage());
       }
       Thread.sleep(1000);
     }

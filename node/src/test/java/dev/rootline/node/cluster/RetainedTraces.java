@@ -36,7 +36,12 @@ final class RetainedTraces {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Integer> retained = Map.of();
     while (System.nanoTime() < deadline) {
-      retained = failedCheckouts(api, frontendPort);
+      try {
+        retained = failedCheckouts(api, frontendPort);
+      } catch (AssertionError | java.io.IOException busy) {
+        // A loaded store may answer 503 (timeout) now and then: ask again.
+        System.err.println("retained traces not readable yet: " + busy.getMessage());
+      }
       if (retained.keySet().containsAll(expected)) {
         return retained;
       }
