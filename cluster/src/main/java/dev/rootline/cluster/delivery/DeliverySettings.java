@@ -13,6 +13,7 @@ public record DeliverySettings(
     Duration flushInterval,
     int producerBufferSize,
     Duration resendFirstUnconfirmedIdleTimeout,
+    Duration resendFirstInterval,
     Duration cleanupUnusedAfter) {
 
   public static final String PATH = "rootline.cluster.delivery";
@@ -22,6 +23,7 @@ public record DeliverySettings(
     positive("batch-max-age", batchMaxAge);
     positive("flush-interval", flushInterval);
     positive("resend-first-unconfirmed-idle-timeout", resendFirstUnconfirmedIdleTimeout);
+    positive("resend-first-interval", resendFirstInterval);
     positive("cleanup-unused-after", cleanupUnusedAfter);
     atLeast("batch-max-spans", batchMaxSpans, 1);
     atLeast("max-buffered-spans", maxBufferedSpans, 1);
@@ -40,6 +42,7 @@ public record DeliverySettings(
         c.getDuration("flush-interval"),
         c.getInt("producer-buffer-size"),
         c.getDuration("resend-first-unconfirmed-idle-timeout"),
+        c.getDuration("resend-first-interval"),
         c.getDuration("cleanup-unused-after"));
   }
 

@@ -74,7 +74,13 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
   /** Settings of Pekko's controller derived from ours (and the system's pekko.* defaults). */
   static ShardingProducerController.Settings controllerSettings(
       ActorContext<?> context, DeliverySettings settings) {
-    return ShardingProducerController.Settings$.MODULE$.create(context.getSystem())
+    ShardingProducerController.Settings defaults =
+        ShardingProducerController.Settings$.MODULE$.create(context.getSystem());
+    return defaults
+        .withProducerControllerSettings(
+            defaults
+                .producerControllerSettings()
+                .withDurableQueueResendFirstInterval(settings.resendFirstInterval()))
         .withBufferSize(settings.producerBufferSize())
         .withResendFirstUnconfirmedIdleTimeout(settings.resendFirstUnconfirmedIdleTimeout())
         .withCleanupUnusedAfter(settings.cleanupUnusedAfter());

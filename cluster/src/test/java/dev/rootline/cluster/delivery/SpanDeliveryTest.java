@@ -147,6 +147,7 @@ class SpanDeliveryTest {
         Duration.ofMillis(50),
         100,
         Duration.ofSeconds(5),
+        Duration.ofSeconds(3),
         Duration.ofSeconds(30));
   }
 
