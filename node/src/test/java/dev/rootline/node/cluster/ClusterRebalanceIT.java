@@ -62,13 +62,13 @@ class ClusterRebalanceIT {
           NodeProcess.start(dir, "n3", TestCassandra.freePort(), TestCassandra.freePort(), List.of("trace", "api"), List.of(seed), extra);
       toClose.add(0, n3);
       n3.awaitReady(READY);
-      Map<String, Integer> afterJoin = awaitShards(n1, s -> s.getOrDefault(n3.address(), 0) > 0, Duration.ofSeconds(90));
+      Map<String, Integer> afterJoin = awaitShards(n1, s -> s.getOrDefault(n3.address(), 0) > 0, Duration.ofSeconds(150));
 
       long leaveAt = System.currentTimeMillis();
       assertThat(n2.stopGracefully(Duration.ofSeconds(120))).as("n2 exits after its graceful stop").isTrue();
       long leftAfter = System.currentTimeMillis() - leaveAt;
       Map<String, Integer> afterLeave =
-          awaitShards(n1, s -> !s.containsKey(n2.address()) && s.getOrDefault(n3.address(), 0) > 0, Duration.ofSeconds(60));
+          awaitShards(n1, s -> !s.containsKey(n2.address()) && s.getOrDefault(n3.address(), 0) > 0, Duration.ofSeconds(150));
       System.out.printf(
           "ClusterRebalanceIT: Trace shards before n3 joined %s, after %s, after n2 left (%d ms) %s%n",
           beforeJoin, afterJoin, leftAfter, afterLeave);
