@@ -22,11 +22,14 @@ final class ApiRouter {
       IssueQueries issues,
       StatsSource stats,
       LiveTraceStream stream,
-      ApiMetrics metrics) {
+      ApiMetrics metrics,
+      ClusterViewSource cluster) {
     StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
     TraceHandlers traceHandlers = new TraceHandlers(traces, store);
     IssueHandlers issueHandlers = new IssueHandlers(issues, store);
     ApiFailureHandler failures = new ApiFailureHandler(metrics);
+    ClusterHandlers clusterHandlers =
+        new ClusterHandlers(vertx, cluster, settings.storeTimeout());
 
     Router v1 = Router.router(vertx);
     v1.get("/health").handler(ApiRouter::health);
@@ -36,6 +39,7 @@ final class ApiRouter {
     v1.get("/issues").handler(RequestValidation.issueFilter(settings)).handler(issueHandlers::list);
     v1.get("/issues/:issueId").handler(RequestValidation.issueId()).handler(issueHandlers::get);
     v1.get("/stream").handler(stream::open);
+    v1.get("/cluster").handler(clusterHandlers::view);
     v1.route().failureHandler(failures);
 
     Router root = Router.router(vertx);

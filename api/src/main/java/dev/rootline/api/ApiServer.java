@@ -62,6 +62,30 @@ public final class ApiServer {
       StatsSource stats,
       RetainedTraceFeed feed,
       IssueSources issues) {
+    return start(vertx, settings, traces, stats, feed, issues, ClusterViewSource.unavailable());
+  }
+
+  /** A server without issues, with the cluster view {@code GET /api/v1/cluster} answers from. */
+  public static Future<ApiServer> start(
+      Vertx vertx,
+      ApiSettings settings,
+      TraceQueries traces,
+      StatsSource stats,
+      RetainedTraceFeed feed,
+      ClusterViewSource cluster) {
+    return start(vertx, settings, traces, stats, feed, IssueSources.none(), cluster);
+  }
+
+  /** Everything: issues and the cluster view too. */
+  public static Future<ApiServer> start(
+      Vertx vertx,
+      ApiSettings settings,
+      TraceQueries traces,
+      StatsSource stats,
+      RetainedTraceFeed feed,
+      IssueSources issues,
+      ClusterViewSource cluster) {
+    Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(traces, "traces");
@@ -96,7 +120,9 @@ public final class ApiServer {
     HttpServer server =
         vertx
             .createHttpServer(options)
-            .requestHandler(ApiRouter.create(vertx, settings, traces, issues.queries(), stats, stream, metrics))
+            .requestHandler(
+                ApiRouter.create(
+                    vertx, settings, traces, issues.queries(), stats, stream, metrics, cluster))
             .invalidRequestHandler(new InvalidHttpRequest(metrics))
             .exceptionHandler(e -> log.debug("HTTP connection error", e));
     return server

@@ -12,7 +12,10 @@ import java.util.List;
 public final class PekkoClusterConfig {
   private PekkoClusterConfig() {}
 
-  /** {@code base} with remoting, seed nodes, roles and the split brain resolver filled in. */
+  /**
+   * {@code base} with remoting, seed nodes, roles and the split brain resolver (strategy and
+   * stable-after from {@code rootline.cluster.split-brain-resolver}) filled in.
+   */
   public static Config apply(ClusterSettings settings, Config base) {
     List<String> seeds =
         settings.seedNodes().stream()
@@ -31,7 +34,13 @@ public final class PekkoClusterConfig {
             .withValue(
                 "pekko.cluster.downing-provider-class",
                 ConfigValueFactory.fromAnyRef(
-                    "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"));
+                    "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"))
+            .withValue(
+                "pekko.cluster.split-brain-resolver.active-strategy",
+                ConfigValueFactory.fromAnyRef(settings.sbrStrategy()))
+            .withValue(
+                "pekko.cluster.split-brain-resolver.stable-after",
+                ConfigValueFactory.fromAnyRef(settings.sbrStableAfter().toMillis() + "ms"));
     return cluster.withFallback(base);
   }
 }

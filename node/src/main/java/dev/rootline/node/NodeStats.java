@@ -2,12 +2,14 @@ package dev.rootline.node;
 
 import dev.rootline.actors.capture.CaptureCounters;
 import dev.rootline.actors.capture.ProbeActor;
+import dev.rootline.actors.trace.DeliveryStats;
 import dev.rootline.actors.trace.PipelineStats;
 import dev.rootline.api.StatsSource;
 import dev.rootline.bpf.CaptureSession;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.Cancellable;
@@ -25,17 +27,27 @@ final class NodeStats implements StatsSource, AutoCloseable {
 
   private final ActorSystem<?> system;
   private final CaptureSession capture;
+  private final List<String> roles;
   private final AtomicReference<CaptureCounters> assembly = new AtomicReference<>();
   private volatile Cancellable refresh;
 
-  private NodeStats(ActorSystem<?> system, CaptureSession capture) {
+  private NodeStats(ActorSystem<?> system, CaptureSession capture, List<String> roles) {
     this.system = system;
     this.capture = capture;
+    this.roles = List.copyOf(roles);
   }
 
   static NodeStats start(
       ActorSystem<?> system, CaptureSession capture, ActorRef<ProbeActor.Command> probe) {
-    NodeStats stats = new NodeStats(system, capture);
+    return start(system, capture, probe, List.of());
+  }
+
+  static NodeStats start(
+      ActorSystem<?> system,
+      CaptureSession capture,
+      ActorRef<ProbeActor.Command> probe,
+      List<String> roles) {
+    NodeStats stats = new NodeStats(system, capture, roles);
     if (probe != null) {
       stats.refresh =
           system
@@ -70,6 +82,9 @@ final class NodeStats implements StatsSource, AutoCloseable {
       out.put("assembly", fields(a));
     }
     out.put("pipeline", PipelineStats.get(system).snapshot());
+    // Reliable span delivery: shed spans (capture side) and re-delivered batches (trace side).
+    out.put("delivery", DeliveryStats.get(system).snapshot());
+    out.put("roles", roles);
     return out;
   }
 

@@ -23,6 +23,11 @@ import dev.rootline.bpf.CaptureSession;
 import dev.rootline.bpf.CaptureSettings;
 import dev.rootline.cluster.ClusterFormation;
 import dev.rootline.cluster.ClusterSettings;
+import dev.rootline.cluster.ClusterView;
+import dev.rootline.cluster.delivery.DeliverySettings;
+import dev.rootline.cluster.delivery.SpanDelivery;
+import dev.rootline.actors.trace.SpanBatch;
+import dev.rootline.api.ClusterViewSource;
 import dev.rootline.cluster.PekkoClusterConfig;
 import dev.rootline.persistence.JournalSchema;
 import dev.rootline.persistence.cassandra.CassandraLauncher;
@@ -49,14 +54,21 @@ import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.delivery.ConsumerController;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Leave;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One Rootline process on one host: the local Cassandra (when none is configured), the actor
- * system in its cluster, trace entities, the scorer, the read-side projection, the eBPF capture
- * and the API. {@link #close()} stops them in the reverse order.
+ * system in its cluster and, by role ({@code rootline.cluster.roles}): trace entities, the scorer
+ * and the read-side projection ({@code trace}); the eBPF capture and its reliable span delivery
+ * ({@code capture}); the API ({@code api}). {@link #close()} stops them in the reverse order.
  */
 public final class RootlineNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RootlineNode.class);
@@ -68,6 +80,8 @@ public final class RootlineNode implements AutoCloseable {
   private final TaggedProjection.Running issueProjection;
   private final CaptureSession capture;
   private final ActorRef<ProbeActor.Command> probe;
+  private final ActorRef<SpanDelivery.Command> delivery;
+  private final boolean hostsTraces;
   private final NodeStats stats;
   private final Vertx vertx;
   private final ApiServer api;
@@ -80,6 +94,8 @@ public final class RootlineNode implements AutoCloseable {
       TaggedProjection.Running issueProjection,
       CaptureSession capture,
       ActorRef<ProbeActor.Command> probe,
+      ActorRef<SpanDelivery.Command> delivery,
+      boolean hostsTraces,
       NodeStats stats,
       Vertx vertx,
       ApiServer api) {
@@ -89,6 +105,8 @@ public final class RootlineNode implements AutoCloseable {
     this.issueProjection = issueProjection;
     this.capture = capture;
     this.probe = probe;
+    this.delivery = delivery;
+    this.hostsTraces = hostsTraces;
     this.stats = stats;
     this.vertx = vertx;
     this.api = api;
@@ -121,33 +139,45 @@ public final class RootlineNode implements AutoCloseable {
       // Keyspace and journal tables before any entity recovers (a fresh keyspace raced otherwise).
       JournalSchema.create(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
 
+      // Every node has the topic (the API's live stream hears every trace node's decisions
+      // through it) and the regions, hosting them with role trace or as a proxy without.
+      boolean hostsTraces = clusterSettings.hasRole(ClusterSettings.TRACE);
       TraceSettings traceSettings = TraceSettings.create(config);
-      ActorRef<TraceScorer.Command> scorer =
-          system.systemActorOf(
-              TraceScorer.create(traceSettings.scorer()), "trace-scorer", TraceScorer.DISPATCHER);
       var retainedTopic =
           system.systemActorOf(RetainedTraces.topic(), "retained-traces", Props.empty());
+      ActorRef<TraceScorer.Command> scorer =
+          hostsTraces
+              ? system.systemActorOf(
+                  TraceScorer.create(traceSettings.scorer()), "trace-scorer", TraceScorer.DISPATCHER)
+              : null;
       // Issues before traces: a trace entity records its occurrence on the Issue entity.
       var issueTopic = system.systemActorOf(IssueUpdates.topic(), "issue-updates", Props.empty());
-      IssueEntity.init(system, IssueSettings.create(config), issueTopic);
-      TraceRecord.init(system);
-      TraceEntity.init(system, traceSettings, scorer, retainedTopic);
-      ConnectionEntity.init(system); // cross-host stitching rendezvous
-      TaggedProjection.Running projection = TraceProjection.start(system);
-      TaggedProjection.Running issueProjection = IssueProjection.start(system);
+      IssueEntity.init(system, IssueSettings.create(config), issueTopic, ClusterSettings.TRACE);
+      TraceRecord.init(system, ClusterSettings.TRACE);
+      ActorRef<ShardingEnvelope<TraceEntity.Command>> traceRegion =
+          TraceEntity.init(system, traceSettings, scorer, retainedTopic, ClusterSettings.TRACE);
+      // Cross-host stitching rendezvous (any node may host it: it holds nothing durable).
+      ConnectionEntity.init(system);
+      TaggedProjection.Running projection = hostsTraces ? TraceProjection.start(system) : null;
+      TaggedProjection.Running issueProjection = hostsTraces ? IssueProjection.start(system) : null;
 
       ActorRef<ProbeActor.Command> probe = null;
-      if (settings.captureEnabled()) {
+      ActorRef<SpanDelivery.Command> delivery = null;
+      if (!clusterSettings.hasRole(ClusterSettings.CAPTURE)) {
+        log.info("capture off: this node has no role capture (roles {})", clusterSettings.roles());
+      } else if (settings.captureEnabled()) {
+        delivery = startDelivery(system, config, clusterSettings, traceRegion);
+        ActorRef<SpanDelivery.Command> shipper = delivery;
+        ClusterSharding sharding = ClusterSharding.get(system);
         CaptureAssemblySettings assembly = CaptureAssemblySettings.create(config);
         capture = CaptureSession.open(CaptureSettings.create(config));
         CaptureSession session = capture;
-        ClusterSharding sharding = ClusterSharding.get(system);
         probe =
             system.systemActorOf(
                 ProbeActor.create(
                     assembly,
                     EventSource.closing(session::poll, session),
-                    span -> TraceEntity.recordSpan(sharding, span),
+                    span -> shipper.tell(new SpanDelivery.Offer(span)),
                     StitchSettings.get(system).enabled()
                         ? link -> ConnectionEntity.publish(sharding, link)
                         : link -> {}),
@@ -158,25 +188,48 @@ public final class RootlineNode implements AutoCloseable {
         log.info("capture disabled (rootline.node.capture-enabled = off)");
       }
 
-      NodeStats stats = NodeStats.start(system, capture, probe);
-      TopicFeed<dev.rootline.persistence.TraceSummary> feed =
-          TopicFeed.start(system, retainedTopic, "retained-trace-feed");
-      TopicFeed<dev.rootline.persistence.IssueSummary> issueFeed =
-          TopicFeed.start(system, issueTopic, "issue-feed");
-      vertx = Vertx.vertx();
-      ApiServer api =
-          ApiServer.start(
-                  vertx,
-                  ApiSettings.create(config),
-                  CassandraTraceQueries.create(system),
-                  stats,
-                  feed::subscribe,
-                  new IssueSources(CassandraIssueQueries.create(system), issueFeed::subscribe))
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
+      NodeStats stats = NodeStats.start(system, capture, probe, clusterSettings.roles());
+      ApiServer api = null;
+      if (clusterSettings.hasRole(ClusterSettings.API)) {
+        TopicFeed<dev.rootline.persistence.TraceSummary> feed =
+            TopicFeed.start(system, retainedTopic, "retained-trace-feed");
+        TopicFeed<dev.rootline.persistence.IssueSummary> issueFeed =
+            TopicFeed.start(system, issueTopic, "issue-feed");
+        ClusterView view =
+            ClusterView.start(
+                system,
+                List.of(TraceEntity.ENTITY_KEY, TraceRecord.ENTITY_KEY, IssueEntity.ENTITY_KEY),
+                Duration.ofSeconds(3));
+        ClusterViewSource clusterView = view::snapshot;
+        vertx = Vertx.vertx();
+        api =
+            ApiServer.start(
+                    vertx,
+                    ApiSettings.create(config),
+                    CassandraTraceQueries.create(system),
+                    stats,
+                    feed::subscribe,
+                    new IssueSources(CassandraIssueQueries.create(system), issueFeed::subscribe),
+                    clusterView)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+      } else {
+        log.info("no API on this node (no role api)");
+      }
+      log.info("node up with roles {}", clusterSettings.roles());
       return new RootlineNode(
-          cassandra, system, projection, issueProjection, capture, probe, stats, vertx, api);
+          cassandra,
+          system,
+          projection,
+          issueProjection,
+          capture,
+          probe,
+          delivery,
+          hostsTraces,
+          stats,
+          vertx,
+          api);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -194,9 +247,31 @@ public final class RootlineNode implements AutoCloseable {
     }
   }
 
-  /** The API's port (useful when configured as 0). */
+  /** The API's port (useful when configured as 0); -1 on a node without role api. */
   public int apiPort() {
-    return api.port();
+    return api == null ? -1 : api.port();
+  }
+
+  /**
+   * The capture side of reliable delivery: a ShardingProducerController whose producer id names
+   * this node, sending to the trace region (a proxy on nodes without role trace).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ActorRef<SpanDelivery.Command> startDelivery(
+      ActorSystem<Void> system,
+      Config config,
+      ClusterSettings clusterSettings,
+      ActorRef<ShardingEnvelope<TraceEntity.Command>> traceRegion) {
+    // The region also carries the consumer controllers' SequencedMessages (see
+    // TraceEntityWithDelivery): sharding routes by entity id, whatever the message type.
+    ActorRef<ShardingEnvelope<ConsumerController.SequencedMessage<SpanBatch>>> region =
+        (ActorRef) traceRegion;
+    String producerId =
+        "capture@" + Cluster.get(system).selfMember().address().hostPort();
+    return system.systemActorOf(
+        SpanDelivery.create(DeliverySettings.create(config), producerId, region),
+        "span-delivery",
+        Props.empty());
   }
 
   public ActorSystem<Void> system() {
@@ -219,7 +294,9 @@ public final class RootlineNode implements AutoCloseable {
     }
     closed = true;
     log.info("stopping the node");
-    step("API", () -> api.close().toCompletionStage());
+    if (api != null) {
+      step("API", () -> api.close().toCompletionStage());
+    }
     stats.close();
     if (probe != null) {
       // The probe closes its capture session when it stops.
@@ -232,25 +309,72 @@ public final class RootlineNode implements AutoCloseable {
         return CompletableFuture.completedFuture(null);
       });
     }
-    step(
-        "trace entities (deciding and persisting what they hold)",
-        () ->
-            Patterns.gracefulStop(
-                org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
-                    .shardRegion(TraceEntity.ENTITY_KEY.name()),
-                DRAIN_TIMEOUT,
-                ShardRegion.gracefulShutdownInstance()));
-    step("read-side projection", projection::stop);
-    step("issue read-side projection", issueProjection::stop);
+    if (delivery != null) {
+      step(
+          "span delivery (every shipped batch confirmed: its trace decided and persisted)",
+          () ->
+              AskPattern.<SpanDelivery.Command, Done>ask(
+                  delivery, SpanDelivery.Drain::new, DRAIN_TIMEOUT, system.scheduler()));
+    }
+    if (hostsTraces) {
+      step(
+          "trace entities (deciding and persisting what they hold)",
+          () ->
+              Patterns.gracefulStop(
+                  org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
+                      .shardRegion(TraceEntity.ENTITY_KEY.name()),
+                  DRAIN_TIMEOUT,
+                  ShardRegion.gracefulShutdownInstance()));
+    }
+    if (projection != null) {
+      step("read-side projection", projection::stop);
+    }
+    if (issueProjection != null) {
+      step("issue read-side projection", issueProjection::stop);
+    }
+    step("leaving the cluster", this::leave);
     step("actor system", () -> {
       system.terminate();
       return system.getWhenTerminated();
     });
-    step("Vert.x", () -> vertx.close().toCompletionStage());
+    if (vertx != null) {
+      step("Vert.x", () -> vertx.close().toCompletionStage());
+    }
     if (cassandra != null) {
       cassandra.close();
     }
     log.info("node stopped");
+  }
+
+  /**
+   * Leaves the cluster gracefully (the others see it leave, not crash: no unreachability, no
+   * downing) and completes once it is Exiting or Removed, or the system ended.
+   */
+  private CompletionStage<?> leave() {
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Leave.create(cluster.selfMember().address()));
+    CompletableFuture<Void> left = new CompletableFuture<>();
+    Runnable check =
+        new Runnable() {
+          @Override
+          public void run() {
+            MemberStatus status = cluster.selfMember().status();
+            if (status == MemberStatus.exiting()
+                || status == MemberStatus.removed()
+                || status == MemberStatus.down()
+                || system.whenTerminated().isCompleted()) {
+              left.complete(null);
+            } else {
+              try {
+                system.scheduler().scheduleOnce(Duration.ofMillis(100), this, system.executionContext());
+              } catch (IllegalStateException terminated) {
+                left.complete(null);
+              }
+            }
+          }
+        };
+    check.run();
+    return left;
   }
 
   /** True once {@link #close()} began: the actor system's end is then expected. */

@@ -14,16 +14,16 @@ import java.util.concurrent.TimeUnit;
  * The demo's three services (demo/, no tracing code in them) as real processes on free ports,
  * for tests. {@link #close()} stops each by its pid.
  */
-final class DemoServices implements AutoCloseable {
+public final class DemoServices implements AutoCloseable {
   private static final Path DEMO = Path.of("..", "demo").toAbsolutePath().normalize();
 
-  final int frontendPort;
-  final int catalogPort;
-  final int cartPort;
+  public final int frontendPort;
+  public final int catalogPort;
+  public final int cartPort;
   private final List<Process> processes = new ArrayList<>();
 
   /** Starts catalog, cart (failing /checkout for {@code failureShare}) and frontend. */
-  DemoServices(double failureShare) throws IOException, InterruptedException {
+  public DemoServices(double failureShare) throws IOException, InterruptedException {
     catalogPort = freePort();
     cartPort = freePort();
     frontendPort = freePort();
@@ -76,6 +76,11 @@ final class DemoServices implements AutoCloseable {
     throw new IllegalStateException("nothing listens on port " + port + " after " + timeout);
   }
 
+  /** The services' process ids (e.g. to capture only them). */
+  public List<Long> pids() {
+    return processes.stream().map(Process::pid).toList();
+  }
+
   @Override
   public void close() {
     for (Process p : processes) {
@@ -92,7 +97,7 @@ final class DemoServices implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

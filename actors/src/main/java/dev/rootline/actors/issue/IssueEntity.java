@@ -75,6 +75,18 @@ public final class IssueEntity
         .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings, updates)));
   }
 
+  /** As above, hosted only on nodes with {@code role} (the others get a proxy). */
+  public static void init(
+      ActorSystem<?> system,
+      IssueSettings settings,
+      ActorRef<Topic.Command<IssueSummary>> updates,
+      String role) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings, updates))
+                .withRole(role));
+  }
+
   public static PersistenceId persistenceId(String issueId) {
     return PersistenceId.of(PERSISTENCE_TYPE, issueId);
   }

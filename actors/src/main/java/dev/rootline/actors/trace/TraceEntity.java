@@ -11,6 +11,7 @@ import dev.rootline.persistence.Span;
 import dev.rootline.persistence.TraceSummary;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.delivery.ConsumerController;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -85,6 +87,17 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     INSTANCE
   }
 
+  /**
+   * A reliably delivered {@link SpanBatch} (see {@link TraceEntityWithDelivery}); {@code
+   * confirmTo} is told once a decision covering these spans is done (retained: persisted).
+   */
+  private record BatchDelivered(
+      SpanBatch batch,
+      String producerId,
+      long seqNr,
+      ActorRef<ConsumerController.Confirmed> confirmTo)
+      implements Command {}
+
   private record Scored(long generation, Decision decision) implements Command {}
 
   private record ScoringFailed(long generation, String cause) implements Command {}
@@ -111,18 +124,41 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
       TraceSettings settings,
       ActorRef<TraceScorer.Command> scorer,
       ActorRef<Topic.Command<TraceSummary>> retainedTraces) {
-    ClusterSharding.get(system)
-        .init(
-            Entity.of(
-                    ENTITY_KEY,
-                    context ->
+    ClusterSharding.get(system).init(entity(settings, scorer, retainedTraces));
+  }
+
+  /**
+   * As {@link #init(ActorSystem, TraceSettings, ActorRef, ActorRef)}, hosted only on nodes with
+   * {@code role}; a node without it gets a proxy (its scorer and topic may then be null).
+   */
+  public static ActorRef<org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<Command>> init(
+      ActorSystem<?> system,
+      TraceSettings settings,
+      ActorRef<TraceScorer.Command> scorer,
+      ActorRef<Topic.Command<TraceSummary>> retainedTraces,
+      String role) {
+    return ClusterSharding.get(system).init(entity(settings, scorer, retainedTraces).withRole(role));
+  }
+
+  /** Each entity is a ShardingConsumerController around a TraceEntity (reliable delivery). */
+  private static Entity<Command, org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<Command>>
+      entity(
+          TraceSettings settings,
+          ActorRef<TraceScorer.Command> scorer,
+          ActorRef<Topic.Command<TraceSummary>> retainedTraces) {
+    return Entity.of(
+            ENTITY_KEY,
+            context ->
+                TraceEntityWithDelivery.create(
+                    deliveries ->
                         create(
                             context.getEntityId(),
                             context.getShard(),
                             settings,
                             scorer,
-                            retainedTraces))
-                .withStopMessage(Stop.INSTANCE));
+                            retainedTraces,
+                            deliveries)))
+        .withStopMessage(Stop.INSTANCE);
   }
 
   /** Sends a span to the entity of its trace, wherever in the cluster that lives. */
@@ -141,12 +177,33 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
       TraceSettings settings,
       ActorRef<TraceScorer.Command> scorer,
       ActorRef<Topic.Command<TraceSummary>> retainedTraces) {
+    return create(traceId, shard, settings, scorer, retainedTraces, null);
+  }
+
+  /**
+   * With {@code deliveries} (its ShardingConsumerController, which is then also the sharded
+   * entity to passivate) the entity takes reliably delivered {@link SpanBatch}es.
+   */
+  static Behavior<Command> create(
+      String traceId,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      TraceSettings settings,
+      ActorRef<TraceScorer.Command> scorer,
+      ActorRef<Topic.Command<TraceSummary>> retainedTraces,
+      ActorRef<ConsumerController.Start<SpanBatch>> deliveries) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
                 timers ->
                     new TraceEntity(
-                        context, timers, traceId, shard, settings, scorer, retainedTraces)));
+                        context,
+                        timers,
+                        traceId,
+                        shard,
+                        settings,
+                        scorer,
+                        retainedTraces,
+                        deliveries)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -157,6 +214,12 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
   private final ActorRef<Topic.Command<TraceSummary>> retainedTraces;
   private final ClusterSharding sharding;
   private final PipelineStats stats;
+  private final DeliveryStats deliveryStats;
+  // What the shard knows as this entity: the consumer controller around it, or itself.
+  private final ActorRef<?> entityRef;
+  // Confirmations owed to capture nodes' batches; told when the trace is decided (and persisted).
+  private final List<ActorRef<ConsumerController.Confirmed>> unconfirmed = new ArrayList<>();
+  private final Set<String> producersSeen = new HashSet<>();
 
   // Keyed by span id: a re-delivered span replaces itself instead of doubling.
   private final Map<String, Span> spans = new LinkedHashMap<>();
@@ -186,7 +249,8 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
       ActorRef<ClusterSharding.ShardCommand> shard,
       TraceSettings settings,
       ActorRef<TraceScorer.Command> scorer,
-      ActorRef<Topic.Command<TraceSummary>> retainedTraces) {
+      ActorRef<Topic.Command<TraceSummary>> retainedTraces,
+      ActorRef<ConsumerController.Start<SpanBatch>> deliveries) {
     super(context);
     this.timers = timers;
     this.traceId = traceId;
@@ -198,6 +262,26 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     this.stats = PipelineStats.get(context.getSystem());
     this.stitch = StitchSettings.get(context.getSystem());
     this.stitchCounters = StitchCounters.get(context.getSystem());
+    this.deliveryStats = DeliveryStats.get(context.getSystem());
+    if (deliveries != null) {
+      this.entityRef = deliveries;
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      ActorRef<ConsumerController.Delivery<SpanBatch>> adapter =
+          context.messageAdapter(
+              (Class) ConsumerController.Delivery.class,
+              d -> {
+                ConsumerController.Delivery<SpanBatch> delivery =
+                    (ConsumerController.Delivery<SpanBatch>) d;
+                return new BatchDelivered(
+                    delivery.message(),
+                    delivery.producerId(),
+                    delivery.seqNr(),
+                    delivery.confirmTo());
+              });
+      deliveries.tell(new ConsumerController.Start<>(adapter));
+    } else {
+      this.entityRef = context.getSelf();
+    }
   }
 
   @Override
@@ -205,6 +289,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     return newReceiveBuilder()
         .onMessage(RecordSpan.class, this::onRecordSpan)
         .onMessage(MergeInto.class, this::onMergeInto)
+        .onMessage(BatchDelivered.class, this::onBatchDelivered)
         .onMessageEquals(Tick.QUIET_PERIOD_ELAPSED, this::onTraceComplete)
         .onMessageEquals(Tick.MAX_DURATION_REACHED, this::onTraceComplete)
         .onMessage(Scored.class, this::onScored)
@@ -220,28 +305,66 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
   }
 
   private Behavior<Command> onRecordSpan(RecordSpan command) {
-    Span span = command.span();
+    record(command.span());
+    return this;
+  }
+
+  /**
+   * The batch's spans are recorded like single spans; its confirmation waits for the decision
+   * that covers them, or is told now if nothing is left to decide.
+   */
+  private Behavior<Command> onBatchDelivered(BatchDelivered delivered) {
+    int size = delivered.batch() == null ? 0 : delivered.batch().spans().size();
+    deliveryStats.batchReceived(size);
+    // This incarnation's first batch from a producer is mid-sequence: the producer re-sent it.
+    if (producersSeen.add(delivered.producerId()) && delivered.seqNr() > 1) {
+      deliveryStats.batchRedelivered(size);
+    }
+    if (delivered.batch() != null) {
+      if (!spans.isEmpty()
+          && delivered.batch().spans().stream()
+              .allMatch(span -> span != null && span.equals(spans.get(span.spanId())))) {
+        deliveryStats.batchAlreadyHeld();
+      }
+      delivered.batch().spans().forEach(this::record);
+    }
+    unconfirmed.add(delivered.confirmTo());
+    if (phase == Phase.DECIDED || (phase == Phase.COLLECTING && spans.isEmpty())) {
+      confirmDelivered();
+    }
+    return this;
+  }
+
+  private void confirmDelivered() {
+    for (ActorRef<ConsumerController.Confirmed> confirmTo : unconfirmed) {
+      confirmTo.tell(ConsumerController.confirmed());
+      deliveryStats.batchConfirmed();
+    }
+    unconfirmed.clear();
+  }
+
+  private void record(Span span) {
     if (mergedInto != null && span != null && span.spanId() != null) {
       forwardMerged(span);
-      return this;
+      return;
     }
     stats.spanReceived();
     if (span == null || !traceId.equals(span.traceId())) {
       stats.spanDropped();
       getContext().getLog().warn("span of another trace sent to trace {}: skipped", traceId);
-      return this;
+      return;
     }
     if (span.spanId() == null || span.service() == null || span.kind() == null) {
       stats.spanDropped();
       getContext().getLog().warn("span without id, service or kind in trace {}: skipped", traceId);
-      return this;
+      return;
     }
     if (span.equals(spans.get(span.spanId()))) {
-      return this;
+      return;
     }
     if (!spans.containsKey(span.spanId()) && spans.size() >= settings.maxSpans()) {
       stats.spanDropped();
-      return this;
+      return;
     }
     boolean first = spans.isEmpty();
     if (first && decisions == 0) {
@@ -266,7 +389,6 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     if (phase == Phase.COLLECTING && spans.size() >= settings.maxSpans()) {
       decide();
     }
-    return this;
   }
 
   /** Back to collecting: late spans get a fresh quiet period and maximum duration. */
@@ -319,6 +441,9 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     spans.values().forEach(this::forwardMerged);
     spans.clear();
     phase = Phase.DECIDED;
+    // The spans now travel to the client's trace by a plain tell: this entity's deliveries are
+    // done with (a crash of the target's node before it decides loses the merged spans' retry).
+    confirmDelivered();
     timers.startSingleTimer(Tick.LINGER_ELAPSED, Tick.LINGER_ELAPSED, settings.linger());
     return this;
   }
@@ -505,6 +630,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
       return this;
     }
     phase = Phase.DECIDED;
+    confirmDelivered();
     if (stopping) {
       return Behaviors.stopped();
     }
@@ -514,7 +640,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
 
   private Behavior<Command> onLingerElapsed() {
     if (phase == Phase.DECIDED) {
-      shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+      shard.tell(new ClusterSharding.Passivate<>(entityRef));
     }
     return this;
   }
@@ -526,6 +652,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
       }
       case COLLECTING -> {
         if (spans.isEmpty()) {
+          confirmDelivered();
           return Behaviors.stopped();
         }
         stopping = true;

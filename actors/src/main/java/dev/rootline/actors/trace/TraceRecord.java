@@ -114,6 +114,12 @@ public final class TraceRecord
         .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId())));
   }
 
+  /** As {@link #init(ActorSystem)}, hosted only on nodes with {@code role} (others get a proxy). */
+  public static void init(ActorSystem<?> system, String role) {
+    ClusterSharding.get(system)
+        .init(Entity.of(ENTITY_KEY, context -> create(context.getEntityId())).withRole(role));
+  }
+
   public static PersistenceId persistenceId(String traceId) {
     return PersistenceId.of(PERSISTENCE_TYPE, traceId);
   }

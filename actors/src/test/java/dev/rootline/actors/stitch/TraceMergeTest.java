@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.rootline.actors.issue.IssueEntity;
+import dev.rootline.actors.issue.IssueSettings;
+import dev.rootline.actors.issue.IssueUpdates;
 import dev.rootline.actors.trace.RetainedTraces;
 import dev.rootline.actors.trace.TraceEntity;
 import dev.rootline.actors.trace.TraceRecord;
@@ -72,6 +75,11 @@ class TraceMergeTest {
     TraceSettings settings = TraceSettings.create(testKit.system().settings().config());
     var scorer = testKit.spawn(TraceScorer.create(settings.scorer()), "scorer", TraceScorer.DISPATCHER);
     var retained = testKit.spawn(RetainedTraces.topic(), "retained-traces");
+    // A retained trace with a fingerprint records its occurrence on its issue before it is done.
+    IssueEntity.init(
+        testKit.system(),
+        IssueSettings.create(testKit.system().settings().config()),
+        testKit.spawn(IssueUpdates.topic(), "issue-updates"));
     TraceRecord.init(testKit.system());
     TraceEntity.init(testKit.system(), settings, scorer, retained);
     ConnectionEntity.init(testKit.system());
