@@ -38,6 +38,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -75,7 +76,10 @@ public final class ImportCommand {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "rootline-import-logback.xml");
     }
-    System.exit(run(args, ConfigFactory.load(), System.out, System.err));
+    ImportCommand command = new ImportCommand(System.out, System.err);
+    // Ctrl-C: stop what was started (a Cassandra started here included) instead of orphaning it.
+    Runtime.getRuntime().addShutdownHook(new Thread(command::stopOnce, "import-shutdown"));
+    System.exit(command.run(args, ConfigFactory.load()));
   }
 
   /**
@@ -137,10 +141,9 @@ public final class ImportCommand {
     err.printf("import: %,d spans from %d files read and validated in %.1f s%n", spans.size(),
         files.size(), seconds(t0));
 
-    Running running = null;
     try {
-      running = start(config);
-      return replay(running, spans, settings, traceSettings, t0);
+      start(config);
+      return replay(spans, settings, traceSettings, t0);
     } catch (RetainedTraceWriter.PersistFailedException e) {
       err.println("import: failed: " + e.getMessage());
       return FAILED;
@@ -152,9 +155,7 @@ public final class ImportCommand {
       err.println("import: failed: " + e);
       return FAILED;
     } finally {
-      if (running != null) {
-        running.stop(err);
-      }
+      stopOnce();
     }
   }
 
@@ -176,72 +177,71 @@ public final class ImportCommand {
             .withFallback(base));
   }
 
-  /** What the import started, stopped in reverse order. */
-  private record Running(CassandraLauncher cassandra, ActorSystem<Void> system,
-      TaggedProjection.Running traces, TaggedProjection.Running issues) {
+  // What the import started, set as each starts: stopOnce() stops them in reverse order, from the
+  // end of run() or from the JVM's shutdown hook (Ctrl-C) when run() did not get there.
+  private volatile CassandraLauncher cassandra;
+  private volatile ActorSystem<Void> system;
+  private volatile TaggedProjection.Running traceProjection;
+  private volatile TaggedProjection.Running issueProjection;
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
-    void stop(PrintStream err) {
-      if (traces != null) {
-        step("trace projection", () -> traces.stop().toCompletableFuture().get(30, TimeUnit.SECONDS), err);
-      }
-      if (issues != null) {
-        step("issue projection", () -> issues.stop().toCompletableFuture().get(30, TimeUnit.SECONDS), err);
-      }
-      if (system != null) {
-        step("actor system", () -> {
-          system.terminate();
-          return system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }, err);
-      }
-      if (cassandra != null && cassandra.startedHere()) {
-        err.println("import: stopping the Cassandra it started");
-        cassandra.close();
-      }
+  /** Stops what was started, once: projections, actor system, a Cassandra started here. */
+  void stopOnce() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
     }
+    if (traceProjection != null) {
+      step("trace projection", () -> traceProjection.stop().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    }
+    if (issueProjection != null) {
+      step("issue projection", () -> issueProjection.stop().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    }
+    if (system != null) {
+      step("actor system", () -> {
+        system.terminate();
+        return system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      });
+    }
+    if (cassandra != null && cassandra.startedHere()) {
+      err.println("import: stopping the Cassandra it started");
+      cassandra.close();
+    }
+  }
 
-    private static void step(String what, java.util.concurrent.Callable<?> action, PrintStream err) {
-      try {
-        action.call();
-      } catch (Exception e) {
-        err.println("import: " + what + " did not stop cleanly: " + e);
-      }
+  private void step(String what, java.util.concurrent.Callable<?> action) {
+    try {
+      action.call();
+    } catch (Exception e) {
+      err.println("import: " + what + " did not stop cleanly: " + e);
     }
   }
 
   /** Cassandra, actor system, schema, entities and projections: what persisting needs. */
-  private Running start(Config config) throws Exception {
+  private void start(Config config) throws Exception {
     NodeSettings node = NodeSettings.create(config);
-    CassandraLauncher cassandra = null;
-    ActorSystem<Void> system = null;
-    try {
-      if (node.startLocalCassandra()) {
-        cassandra = new CassandraLauncher(CassandraLauncherSettings.create(config),
-            line -> err.println("import: " + line));
-        cassandra.attachOrStart();
-        config = withContactPoint(config, cassandra.address());
-      }
-      ClusterSettings cluster = ClusterSettings.create(config);
-      system = ActorSystem.create(Behaviors.empty(), cluster.systemName(),
-          PekkoClusterConfig.apply(cluster, config));
-      ClusterFormation.join(system, cluster, node.joinTimeout()).toCompletableFuture()
-          .get(node.joinTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-      err.println("import: connecting to Cassandra, creating the schema if needed");
-      JournalSchema.create(system).toCompletableFuture().get(90, TimeUnit.SECONDS);
-      var issueTopic = system.systemActorOf(IssueUpdates.topic(), "issue-updates", Props.empty());
-      IssueEntity.init(system, IssueSettings.create(config), issueTopic);
-      TraceRecord.init(system);
-      TaggedProjection.Running traces = TraceProjection.start(system);
-      TaggedProjection.Running issues = IssueProjection.start(system);
-      return new Running(cassandra, system, traces, issues);
-    } catch (Exception | Error e) {
-      new Running(cassandra, system, null, null).stop(err);
-      throw e;
+    if (node.startLocalCassandra()) {
+      cassandra = new CassandraLauncher(CassandraLauncherSettings.create(config),
+          line -> err.println("import: " + line));
+      cassandra.attachOrStart();
+      config = withContactPoint(config, cassandra.address());
     }
+    ClusterSettings cluster = ClusterSettings.create(config);
+    system = ActorSystem.create(Behaviors.empty(), cluster.systemName(),
+        PekkoClusterConfig.apply(cluster, config));
+    ClusterFormation.join(system, cluster, node.joinTimeout()).toCompletableFuture()
+        .get(node.joinTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    err.println("import: connecting to Cassandra, creating the schema if needed");
+    JournalSchema.create(system).toCompletableFuture().get(90, TimeUnit.SECONDS);
+    var issueTopic = system.systemActorOf(IssueUpdates.topic(), "issue-updates", Props.empty());
+    IssueEntity.init(system, IssueSettings.create(config), issueTopic);
+    TraceRecord.init(system);
+    traceProjection = TraceProjection.start(system);
+    issueProjection = IssueProjection.start(system);
   }
 
-  private int replay(Running running, List<Span> spans, ImportSettings settings,
+  private int replay(List<Span> spans, ImportSettings settings,
       TraceSettings traceSettings, long t0) throws Exception {
-    RetainedTraceWriter writer = new RetainedTraceWriter(running.system(), settings);
+    RetainedTraceWriter writer = new RetainedTraceWriter(system, settings);
     Map<String, Long> verdicts = new TreeMap<>();
     List<String> retainedIds = new ArrayList<>();
     AtomicLong replayed = new AtomicLong();
@@ -292,7 +292,7 @@ public final class ImportCommand {
     err.printf("import: replayed and persisted in %.1f s (%,d traces retained, %,d issue"
             + " occurrences, %,d retries); waiting for the read side%n",
         seconds(tReplay), writer.persisted(), writer.occurrences(), writer.retries());
-    Map<String, IssueDetail> issues = new ReadSideCatchUp(running.system())
+    Map<String, IssueDetail> issues = new ReadSideCatchUp(system)
         .await(retainedIds, writer.issues(), settings.catchUpTimeout(),
             line -> err.println("import: " + line));
     ImportSummary summary = new ImportSummary(spans.size(), replay.traces(), replay.late(),
