@@ -1,4 +1,4 @@
-package dev.rootline.node.imports;
+package dev.rootline.actors.inference.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -33,7 +33,9 @@ import java.util.zip.GZIPInputStream;
  */
 public final class OtlpJsonReader {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Trailing tokens fail: a second document after the first must not be dropped silently.
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final HexFormat HEX = HexFormat.of();
 
   private OtlpJsonReader() {}
@@ -42,7 +44,7 @@ public final class OtlpJsonReader {
    * Calls {@code sink} with every span of {@code file}, in file order.
    *
    * @return how many spans were read
-   * @throws MalformedInputException naming the line of the first input that is not OTLP/JSON
+   * @throws MalformedRecordException naming the line of the first input that is not OTLP/JSON
    */
   public static long read(Path file, Consumer<Span> sink) {
     try (BufferedReader in = open(file)) {
@@ -73,11 +75,11 @@ public final class OtlpJsonReader {
         try {
           node = JSON.readTree(whole.toString());
         } catch (JsonEOFException e) {
-          throw new MalformedInputException(
-              file, firstLine, "the JSON document that starts here is cut off at the end of the file");
+          throw new MalformedRecordException(
+              file.toString(), firstLine, "the JSON document that starts here is cut off at the end of the file");
         } catch (JsonProcessingException e) {
           long at = firstLine + Math.max(0, e.getLocation().getLineNr() - 1);
-          throw new MalformedInputException(file, at, "not JSON: " + e.getOriginalMessage());
+          throw new MalformedRecordException(file.toString(), at, "not JSON: " + e.getOriginalMessage());
         }
         count += spansOf(node, file, firstLine, sink);
       }
@@ -104,7 +106,7 @@ public final class OtlpJsonReader {
   private static long spansOf(JsonNode request, Path file, long line, Consumer<Span> sink) {
     JsonNode resourceSpans = request.get("resourceSpans");
     if (resourceSpans == null || !resourceSpans.isArray()) {
-      throw new MalformedInputException(file, line, "no \"resourceSpans\" array: not OTLP/JSON traces");
+      throw new MalformedRecordException(file.toString(), line, "no \"resourceSpans\" array: not OTLP/JSON traces");
     }
     long count = 0;
     for (JsonNode rs : resourceSpans) {
@@ -131,7 +133,7 @@ public final class OtlpJsonReader {
     long start = nanos(s, "startTimeUnixNano", file, line);
     long end = nanos(s, "endTimeUnixNano", file, line);
     if (end < start) {
-      throw new MalformedInputException(file, line, "span " + spanId + " ends before it starts");
+      throw new MalformedRecordException(file.toString(), line, "span " + spanId + " ends before it starts");
     }
     Map<String, String> attrs = attributes(s.path("attributes"));
     String name = s.path("name").asText("");
@@ -182,19 +184,19 @@ public final class OtlpJsonReader {
     } catch (IllegalArgumentException notBase64) {
       // reported below
     }
-    throw new MalformedInputException(
-        file, line, "span field \"" + field + "\" is not a " + hexChars + "-digit hex id: \"" + text + "\"");
+    throw new MalformedRecordException(
+        file.toString(), line, "span field \"" + field + "\" is not a " + hexChars + "-digit hex id: \"" + text + "\"");
   }
 
   private static long nanos(JsonNode s, String field, Path file, long line) {
     JsonNode v = s.get(field);
     if (v == null || !(v.isNumber() || v.isTextual())) {
-      throw new MalformedInputException(file, line, "span without \"" + field + "\"");
+      throw new MalformedRecordException(file.toString(), line, "span without \"" + field + "\"");
     }
     try {
       return v.isNumber() ? v.asLong() : Long.parseLong(v.asText());
     } catch (NumberFormatException e) {
-      throw new MalformedInputException(file, line, "\"" + field + "\" is not a number: " + v);
+      throw new MalformedRecordException(file.toString(), line, "\"" + field + "\" is not a number: " + v);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.rootline.node.imports;
+package dev.rootline.actors.inference.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -105,9 +105,9 @@ class OtlpJsonReaderTest {
         file, request("cart", SERVER) + "\n" + request("cart", CLIENT) + "\n{\"resourceSpans\": [\n");
 
     assertThatThrownBy(() -> read(file))
-        .isInstanceOf(MalformedInputException.class)
+        .isInstanceOf(MalformedRecordException.class)
         .hasMessageContaining("broken.jsonl:3")
-        .satisfies(e -> assertThat(((MalformedInputException) e).line()).isEqualTo(3));
+        .satisfies(e -> assertThat(((MalformedRecordException) e).line()).isEqualTo(3));
   }
 
   @Test
@@ -124,5 +124,16 @@ class OtlpJsonReaderTest {
     Files.writeString(
         backwards, request("cart", SERVER.replace("1700000000250000000", "1600000000000000000")) + "\n");
     assertThatThrownBy(() -> read(backwards)).hasMessageContaining("ends before it starts");
+  }
+
+  @Test
+  void aSecondDocumentAfterAMultiLineOneIsAnErrorNotDropped() throws IOException {
+    Path file = dir.resolve("two.json");
+    String doc = request("cart", SERVER).replace(",", ",\n");
+    Files.writeString(file, doc + "\n" + doc + "\n");
+
+    assertThatThrownBy(() -> read(file))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessageContaining("two.json:");
   }
 }
