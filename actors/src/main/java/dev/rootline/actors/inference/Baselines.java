@@ -14,6 +14,8 @@ public final class Baselines {
   private final Map<String, OperationBaseline> operations;
   private final Map<String, Double> normalPresence;
   private final Map<String, java.util.Set<String>> hosts;
+  // Hosts seen in normal traffic, up to two: with one host, "the host" explains nothing.
+  private final java.util.Set<String> anyHosts = new java.util.HashSet<>();
   private double normalTraces;
   private int sinceDecay;
 
@@ -55,6 +57,9 @@ public final class Baselines {
           tree.span(i).isFailure());
       String host = tree.span(i).host();
       if (host != null) {
+        if (anyHosts.size() < 2) {
+          anyHosts.add(host);
+        }
         addHost(Candidate.service(tree.span(i).service()).key(), host);
         addHost(Candidate.endpoint(tree.span(i).service(), tree.operation(i)).key(), host);
       }
@@ -84,6 +89,15 @@ public final class Baselines {
     if (set.size() < settings.maxHosts()) {
       set.add(host);
     }
+  }
+
+  /**
+   * Whether a host can be a root cause: only when normal traffic was seen on more than one host.
+   * On a single host every trace passes through it, so it would absorb every incident's evidence
+   * and name nothing a developer can act on.
+   */
+  public boolean hostsComparable() {
+    return anyHosts.size() >= 2;
   }
 
   /** On how many hosts a service or endpoint was seen in normal traffic (capped). */

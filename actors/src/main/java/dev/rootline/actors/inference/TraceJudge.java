@@ -137,6 +137,9 @@ public final class TraceJudge {
       window.add(evidence);
       List<CandidateEvidence> candidates = new ArrayList<>();
       for (Candidate c : evidence.candidates().values()) {
+        if (!rankable(c)) {
+          continue;
+        }
         candidates.add(CandidateEvidence.of(c, evidence, window.recent(), window.background(),
             baselines));
       }
@@ -213,9 +216,17 @@ public final class TraceJudge {
         : window.background();
     List<CandidateEvidence> evidence = new ArrayList<>();
     for (Candidate c : candidates.values()) {
+      if (!rankable(c)) {
+        continue;
+      }
       evidence.add(CandidateEvidence.of(c, null, incident, background, baselines));
     }
     return evidence;
+  }
+
+  /** Hosts compete only once traffic was seen on more than one (see Baselines#hostsComparable). */
+  private boolean rankable(Candidate c) {
+    return c.level() != RootCause.Level.HOST || baselines.hostsComparable();
   }
 
   private static Span deepestFailing(SpanTree tree) {

@@ -44,6 +44,33 @@ class TraceJudgeTest {
   }
 
   @Test
+  void onOneHostTheHostIsNoCandidate() {
+    TraceJudge judge = TraceJudge.inline(SETTINGS);
+    SyntheticTraces shop = new SyntheticTraces(3);
+    shop.traces(300).forEach(t -> decide(judge, onHost("vm", t)));
+    shop.cartSlowFactor = 30;
+    Decision last = null;
+    for (List<Span> t : shop.traces(60)) {
+      Decision d = decide(judge, onHost("vm", t));
+      last = d.verdict().equals("anomaly") ? d : last;
+    }
+
+    assertThat(last).isNotNull();
+    assertThat(last.rootCauses()).noneMatch(c -> c.level() == RootCause.Level.HOST);
+    assertThat(last.rootCauses().get(0).service()).as("%s", last.rootCauses()).isEqualTo("cart:8081");
+    assertThat(judge.rankSince(0, 10)).noneMatch(c -> c.level() == RootCause.Level.HOST);
+  }
+
+  private static List<Span> onHost(String host, List<Span> trace) {
+    return trace.stream()
+        .map(s -> new Span(s.traceId(), s.spanId(), s.parentSpanId(), s.kind(), host, s.service(),
+            s.pid(), s.method(), s.path(), s.status(), s.startEpochNanos(), s.endEpochNanos(),
+            s.requestBytes(), s.responseBytes(), s.localAddress(), s.peerAddress(),
+            s.requestExcerpt(), s.responseExcerpt(), s.error()))
+        .toList();
+  }
+
+  @Test
   void shiftOnOneHostOnlyIsSaid() {
     TraceJudge judge = TraceJudge.inline(SETTINGS);
     SyntheticTraces shop = new SyntheticTraces(2);
