@@ -105,7 +105,21 @@ public final class EvalCommand {
         + "faults often change neither the latency nor the call structure of the faulty service's "
         + "spans in a way visible in traces, and are mostly missed. The published multi-modal "
         + "reference (traces + logs + metrics) is AC@1 86.7% / AC@3 97.8% on Train Ticket and "
-        + "92.9% / 96.4% on Online Boutique.\n"
+        + "92.9% / 96.4% on Online Boutique.\n\n"
+        + "Tried on 2026-11-27 and not kept, because none beat these numbers (each moved AC@1 "
+        + "and AC@3 by one or two faults either way, within the noise of 35 faults): judging "
+        + "gross slowdowns (10x the slowest of >= 3 calls) on operations with thin baselines "
+        + "(AC@3 34.3% but 34.3% of pre-fault traces anomalous instead of 31.1%; as evidence "
+        + "only, not retention: 14.3/25.7/37.1%); giving half of an early return's origin credit "
+        + "to the last service the span called; a simulated 'silent exception' (no status, "
+        + "callers give up) in the prior's incidents; TraceRCA-style confidence features (origin "
+        + "and excess per anomalous trace through a candidate); max instead of sum per service. "
+        + "Dropping the background of pre-fault anomalies hurt (AC@3 17.1%). Lowering "
+        + "`min-observations` to 5 made it worse (11.4/20.0/22.9%, 59.7% "
+        + "of pre-fault traces anomalous): the false alarms before the fault (a third of "
+        + "traces: 2157 structure and 2058 slow findings) are what limits the ranking, and "
+        + "the Train Ticket faults above show no change at the faulty service itself in most "
+        + "cases (e.g. `ts-price-service` exception: same calls, same latency).\n"
         + END;
     try {
       String text = Files.isRegularFile(docs)
