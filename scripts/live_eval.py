@@ -313,7 +313,8 @@ def judge_issues(api, kind, truth, t_on, t_end):
             # Buckets may be wider than the window: count those that overlap it.
             starts = sorted(bucket_start(b) for b in timeline)
             gaps = [b - a for a, b in zip(starts, starts[1:]) if b > a]
-            width = min(gaps) if gaps else 60_000
+            # One bucket alone says nothing of its width: the API's default is 10 minutes.
+            width = min(gaps) if gaps else 600_000
             count = sum(field(b, "occurrences", "count", default=0) for b in timeline
                         if bucket_start(b) < t_end and bucket_start(b) + width > t_on)
         else:
