@@ -1,11 +1,11 @@
 package dev.rootline.api;
 
-import dev.rootline.persistence.IssueQueries;
 import dev.rootline.persistence.TraceQueries;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The one place that maps URLs to handlers. Each route is validation first, then the action; all
@@ -19,14 +19,14 @@ final class ApiRouter {
       Vertx vertx,
       ApiSettings settings,
       TraceQueries traces,
-      IssueQueries issues,
+      IssueSources issues,
       StatsSource stats,
       LiveTraceStream stream,
       ApiMetrics metrics,
       ClusterViewSource cluster) {
     StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
     TraceHandlers traceHandlers = new TraceHandlers(traces, store);
-    IssueHandlers issueHandlers = new IssueHandlers(issues, store);
+    IssueHandlers issueHandlers = new IssueHandlers(issues.queries(), issues.feedback(), store);
     ApiFailureHandler failures = new ApiFailureHandler(metrics);
     ClusterHandlers clusterHandlers =
         new ClusterHandlers(vertx, cluster, settings.storeTimeout());
@@ -38,6 +38,10 @@ final class ApiRouter {
     v1.get("/traces/:traceId").handler(RequestValidation.traceId()).handler(traceHandlers::get);
     v1.get("/issues").handler(RequestValidation.issueFilter(settings)).handler(issueHandlers::list);
     v1.get("/issues/:issueId").handler(RequestValidation.issueId()).handler(issueHandlers::get);
+    v1.post("/issues/:issueId/feedback")
+        .handler(BodyHandler.create(false).setBodyLimit(FeedbackRequest.MAX_BODY_BYTES))
+        .handler(RequestValidation.issueId())
+        .handler(issueHandlers::giveFeedback);
     v1.get("/stream").handler(stream::open);
     v1.get("/cluster").handler(clusterHandlers::view);
     v1.route().failureHandler(failures);

@@ -122,7 +122,7 @@ public final class ApiServer {
             .createHttpServer(options)
             .requestHandler(
                 ApiRouter.create(
-                    vertx, settings, traces, issues.queries(), stats, stream, metrics, cluster))
+                    vertx, settings, traces, issues, stats, stream, metrics, cluster))
             .invalidRequestHandler(new InvalidHttpRequest(metrics))
             .exceptionHandler(e -> log.debug("HTTP connection error", e));
     return server

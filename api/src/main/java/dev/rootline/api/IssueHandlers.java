@@ -1,5 +1,6 @@
 package dev.rootline.api;
 
+import dev.rootline.persistence.IssueFeedback;
 import dev.rootline.persistence.IssueFilter;
 import dev.rootline.persistence.IssueQueries;
 import io.vertx.core.json.JsonArray;
@@ -13,10 +14,12 @@ import io.vertx.ext.web.RoutingContext;
 final class IssueHandlers {
 
   private final IssueQueries issues;
+  private final FeedbackGate feedback;
   private final StoreCalls store;
 
-  IssueHandlers(IssueQueries issues, StoreCalls store) {
+  IssueHandlers(IssueQueries issues, FeedbackGate feedback, StoreCalls store) {
     this.issues = issues;
+    this.feedback = feedback;
     this.store = store;
   }
 
@@ -48,5 +51,34 @@ final class IssueHandlers {
         "reading issue " + issueId,
         () -> issues.get(issueId),
         found -> found.map(IssueJson::detail).orElseThrow(() -> ApiProblem.notFound("no issue " + issueId)));
+  }
+
+  /**
+   * {@code POST /issues/:issueId/feedback}: 201 with the recorded feedback and the issue after it;
+   * 404 for an unknown issue, 400 for a feedback that does not fit it (nothing recorded).
+   */
+  void giveFeedback(RoutingContext ctx) {
+    String issueId = RequestValidation.issueId(ctx);
+    IssueFeedback said = FeedbackRequest.parse(ctx, System.currentTimeMillis());
+    store
+        .call("recording feedback on issue " + issueId, () -> feedback.give(issueId, said))
+        .onSuccess(
+            outcome -> {
+              if (outcome instanceof FeedbackGate.Accepted a) {
+                JsonResponse.send(
+                    ctx,
+                    201,
+                    new JsonObject()
+                        .put("feedback", IssueJson.feedback(a.feedback()))
+                        .put("issue", a.issue() == null ? null : IssueJson.summary(a.issue())));
+              } else if (outcome instanceof FeedbackGate.UnknownIssue u) {
+                ctx.fail(ApiProblem.notFound(u.reason()));
+              } else if (outcome instanceof FeedbackGate.Refused r) {
+                ctx.fail(ApiProblem.badRequest(r.reason()));
+              } else {
+                ctx.fail(ApiProblem.internal("no answer to a feedback", null));
+              }
+            })
+        .onFailure(ctx::fail);
   }
 }

@@ -1,6 +1,7 @@
 package dev.rootline.api;
 
 import dev.rootline.persistence.IssueDetail;
+import dev.rootline.persistence.IssueFeedback;
 import dev.rootline.persistence.IssueSummary;
 import dev.rootline.persistence.RootCause;
 import io.vertx.core.json.JsonArray;
@@ -54,7 +55,20 @@ final class IssueJson {
         .put("issue", summary(d.summary()))
         .put("timeline", timeline)
         .put("exampleTraces", examples)
-        .put("rootCauses", rootCauses);
+        .put("rootCauses", rootCauses)
+        .put("feedback", new JsonArray(d.feedback().stream().map(IssueJson::feedback).toList()));
+  }
+
+  static JsonObject feedback(IssueFeedback f) {
+    return new JsonObject()
+        .put("feedbackId", f.feedbackId())
+        .put("kind", FeedbackRequest.kindName(f.kind()))
+        .put("level", f.level() == null ? null : f.level().name().toLowerCase(java.util.Locale.ROOT))
+        .put("subject", f.subject())
+        .put("comment", f.comment())
+        .put("by", f.by())
+        .put("at", Instant.ofEpochMilli(f.atMillis()).toString())
+        .put("atEpochMillis", f.atMillis());
   }
 
   static JsonObject rootCause(RootCause c) {

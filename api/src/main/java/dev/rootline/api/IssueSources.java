@@ -15,12 +15,19 @@ import java.util.concurrent.CompletionStage;
  *
  * @param queries {@code GET /issues} and {@code GET /issues/{id}}
  * @param feed issue updates pushed on {@code /stream}
+ * @param feedback {@code POST /issues/{id}/feedback}
  */
-public record IssueSources(IssueQueries queries, IssueFeed feed) {
+public record IssueSources(IssueQueries queries, IssueFeed feed, FeedbackGate feedback) {
 
   public IssueSources {
     Objects.requireNonNull(queries, "queries");
     Objects.requireNonNull(feed, "feed");
+    Objects.requireNonNull(feedback, "feedback");
+  }
+
+  /** Reading only: feedback answers 503. */
+  public IssueSources(IssueQueries queries, IssueFeed feed) {
+    this(queries, feed, FeedbackGate.unavailable());
   }
 
   /** A node that groups no traces into issues: the list is empty, every id is unknown (404). */

@@ -10,17 +10,26 @@ import java.util.List;
  * @param exampleTraceIds recent occurrences' trace ids, newest first
  * @param rootCauses the issue's ranked root causes, most likely first, probabilities summing to
  *     1, each with its evidence
+ * @param feedback what operators said of the issue, newest first
  */
 public record IssueDetail(
     IssueSummary summary,
     List<TimelineBucket> timeline,
     List<String> exampleTraceIds,
-    List<RootCause> rootCauses) {
+    List<RootCause> rootCauses,
+    List<IssueFeedback> feedback) {
 
   public IssueDetail {
     timeline = List.copyOf(timeline);
     exampleTraceIds = List.copyOf(exampleTraceIds);
     rootCauses = List.copyOf(rootCauses);
+    feedback = feedback == null ? List.of() : List.copyOf(feedback);
+  }
+
+  /** An issue nobody has given feedback on yet. */
+  public IssueDetail(
+      IssueSummary summary, List<TimelineBucket> timeline, List<String> exampleTraceIds, List<RootCause> rootCauses) {
+    this(summary, timeline, exampleTraceIds, rootCauses, List.of());
   }
 
   /** Occurrences that fell in [startMillis, startMillis + bucket width). */

@@ -1,9 +1,8 @@
 package dev.rootline.persistence;
 
 /**
- * Events of the event-sourced {@code Issue} entity (persistence id "Issue|issueId"). Feedback
- * events (a root cause confirmed or rejected, an issue muted or resolved) join this interface
- * later; the read side skips event types it does not know.
+ * Events of the event-sourced {@code Issue} entity (persistence id "Issue|issueId"); the read
+ * side skips event types it does not know.
  */
 public sealed interface IssueEvent extends CborSerializable {
 
@@ -36,4 +35,27 @@ public sealed interface IssueEvent extends CborSerializable {
       return occurrence.issueId();
     }
   }
+
+  /**
+   * An operator's feedback on the issue ({@code POST /api/v1/issues/{id}/feedback}).
+   *
+   * @param feedback what was said, with its id, who and when
+   * @param summary the issue's list line after it (the status may have changed: noise mutes the
+   *     issue); it travels in the event so the read side can move the issue between status lists
+   *     from this event alone
+   * @param previousStatus the status before, so the read side can drop the old list row
+   */
+  record FeedbackRecorded(IssueFeedback feedback, IssueSummary summary, String previousStatus)
+      implements IssueEvent {
+    @Override
+    public String issueId() {
+      return summary.issueId();
+    }
+  }
+
+  /**
+   * The feedback reached the models and the policy tuner (at least once: until this event, a
+   * recovered entity sends it again). Not projected.
+   */
+  record FeedbackRouted(String issueId, String feedbackId) implements IssueEvent {}
 }

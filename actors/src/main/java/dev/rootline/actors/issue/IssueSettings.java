@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param snapshotEvery snapshot the state after this many events (recovery replays fewer)
  * @param publishInterval an issue's summary is published at most once per interval (the first
  *     occurrence at once, later ones coalesced)
+ * @param labelsPerFeedback at most this many recent occurrences become labelled rankings per feedback
+ * @param feedbackRetry how long to wait before sending a feedback the models or the tuner did not
+ *     take again
  */
 public record IssueSettings(
     int dedupWindow,
@@ -25,6 +28,8 @@ public record IssueSettings(
     int timelineBuckets,
     int snapshotEvery,
     Duration publishInterval,
+    int labelsPerFeedback,
+    Duration feedbackRetry,
     IssueTimeline timeline,
     IssuePriority priority) {
 
@@ -39,6 +44,10 @@ public record IssueSettings(
     if (publishInterval == null || publishInterval.isNegative()) {
       throw new IllegalArgumentException("publish-interval must not be negative: " + publishInterval);
     }
+    requireAtLeast1("labels-per-feedback", labelsPerFeedback);
+    if (feedbackRetry == null || feedbackRetry.isNegative() || feedbackRetry.isZero()) {
+      throw new IllegalArgumentException("feedback-retry must be positive: " + feedbackRetry);
+    }
   }
 
   /** Reads {@code rootline.actors.issue} and {@code rootline.persistence.issues} from the whole config. */
@@ -51,6 +60,8 @@ public record IssueSettings(
         c.getInt("timeline-buckets"),
         c.getInt("snapshot-every"),
         c.getDuration("publish-interval"),
+        c.getInt("labels-per-feedback"),
+        c.getDuration("feedback-retry"),
         IssueTimeline.create(config),
         IssuePriority.create(config));
   }

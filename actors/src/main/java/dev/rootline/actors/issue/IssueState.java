@@ -3,6 +3,7 @@ package dev.rootline.actors.issue;
 import dev.rootline.actors.inference.RootCauseTally;
 import dev.rootline.persistence.CborSerializable;
 import dev.rootline.persistence.IssueEvent;
+import dev.rootline.persistence.IssueFeedback;
 import dev.rootline.persistence.IssueOccurrence;
 import dev.rootline.persistence.IssueSummary;
 import dev.rootline.persistence.IssueTotals;
@@ -20,6 +21,10 @@ import java.util.List;
  * @param recentTraceIds the last {@code dedup-window} trace ids, oldest first
  * @param examples the last {@code examples} trace ids, newest first
  * @param buckets the newest {@code timeline-buckets} timeline buckets, oldest first
+ * @param status {@link IssueSummary#OPEN}, or {@link IssueSummary#MUTED} once marked as noise
+ * @param feedback the last {@link #MAX_FEEDBACK} feedbacks, oldest first
+ * @param unroutedFeedbackIds feedbacks recorded but not yet delivered to the models and the policy
+ *     tuner (sent again after a restart)
  */
 public record IssueState(
     IssueEvent.IssueOpened opened,
@@ -32,20 +37,29 @@ public record IssueState(
     List<String> recentTraceIds,
     List<String> examples,
     List<Bucket> buckets,
-    String status)
+    String status,
+    List<IssueFeedback> feedback,
+    List<String> unroutedFeedbackIds)
     implements CborSerializable {
+
+  public static final int MAX_FEEDBACK = 50;
 
   /** Occurrences counted in the timeline bucket that starts at {@code startMillis}. */
   public record Bucket(long startMillis, long occurrences) implements CborSerializable {}
 
   public static final IssueState EMPTY =
-      new IssueState(null, 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(), IssueSummary.OPEN);
+      new IssueState(
+          null, 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(), IssueSummary.OPEN, List.of(), List.of());
 
   public IssueState {
     recentRankings = List.copyOf(recentRankings);
     recentTraceIds = List.copyOf(recentTraceIds);
     examples = List.copyOf(examples);
     buckets = List.copyOf(buckets);
+    status = status == null ? IssueSummary.OPEN : status;
+    // Snapshots taken before feedback existed lack these.
+    feedback = feedback == null ? List.of() : List.copyOf(feedback);
+    unroutedFeedbackIds = unroutedFeedbackIds == null ? List.of() : List.copyOf(unroutedFeedbackIds);
   }
 
   /** True when this trace was recorded among the last {@code dedup-window} occurrences. */
@@ -56,7 +70,7 @@ public record IssueState(
   public IssueState withOpened(IssueEvent.IssueOpened event) {
     return new IssueState(
         event, occurrences, affectedRequests, severitySum, firstSeenMillis, lastSeenMillis,
-        recentRankings, recentTraceIds, examples, buckets, status);
+        recentRankings, recentTraceIds, examples, buckets, status, feedback, unroutedFeedbackIds);
   }
 
   /** The state after one more occurrence. Decisions may arrive out of time order: min/max hold. */
@@ -86,7 +100,38 @@ public record IssueState(
         newest(append(recentTraceIds, o.traceId()), settings.dedupWindow()),
         nextExamples.subList(0, Math.min(nextExamples.size(), settings.examples())),
         newest(nextBuckets, settings.timelineBuckets()),
-        status);
+        status,
+        feedback,
+        unroutedFeedbackIds);
+  }
+
+  /** The state after a feedback: noise mutes the issue; the feedback waits to be routed. */
+  public IssueState withFeedback(IssueFeedback f) {
+    String nextStatus = f.kind() == IssueFeedback.Kind.NOISE ? IssueSummary.MUTED : status;
+    return new IssueState(
+        opened, occurrences, affectedRequests, severitySum, firstSeenMillis, lastSeenMillis,
+        recentRankings, recentTraceIds, examples, buckets, nextStatus,
+        newest(append(feedback, f), MAX_FEEDBACK), append(unroutedFeedbackIds, f.feedbackId()));
+  }
+
+  /** The state once a feedback reached the models and the policy tuner. */
+  public IssueState withRouted(String feedbackId) {
+    List<String> rest = new ArrayList<>(unroutedFeedbackIds);
+    rest.remove(feedbackId);
+    return new IssueState(
+        opened, occurrences, affectedRequests, severitySum, firstSeenMillis, lastSeenMillis,
+        recentRankings, recentTraceIds, examples, buckets, status, feedback, rest);
+  }
+
+  /** A recorded feedback by id, or null (routed ones older than {@link #MAX_FEEDBACK} are gone). */
+  public IssueFeedback feedback(String feedbackId) {
+    return feedback.stream().filter(f -> f.feedbackId().equals(feedbackId)).findFirst().orElse(null);
+  }
+
+  /** True when {@code key} ("LEVEL|subject") is ranked in the issue or in a recent occurrence. */
+  public boolean hasCandidate(String key, IssueSettings settings) {
+    return ranking(settings).stream().anyMatch(c -> c.key().equals(key))
+        || recentRankings.stream().flatMap(List::stream).anyMatch(c -> c.key().equals(key));
   }
 
   /** The issue's root-cause ranking over its recent occurrences (probabilities sum to 1). */

@@ -188,7 +188,7 @@ class IssueEntityTest {
     topic.tell(Topic.subscribe(subscriber.getRef()));
     awaitSubscribed(topic);
     IssueSettings coalescing =
-        new IssueSettings(5, 3, 4, 3, 100, Duration.ofMillis(700), settings.timeline(), settings.priority());
+        new IssueSettings(5, 3, 4, 3, 100, Duration.ofMillis(700), 10, Duration.ofSeconds(5), settings.timeline(), settings.priority());
     EventSourcedBehaviorTestKit<IssueEntity.Command, IssueEvent, IssueState> kit =
         EventSourcedBehaviorTestKit.create(testKit.system(), IssueEntity.create("b8", coalescing, topic));
     long now = System.currentTimeMillis();

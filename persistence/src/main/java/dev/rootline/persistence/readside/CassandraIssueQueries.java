@@ -3,10 +3,12 @@ package dev.rootline.persistence.readside;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.rootline.persistence.IssueDetail;
+import dev.rootline.persistence.IssueFeedback;
 import dev.rootline.persistence.IssueFilter;
 import dev.rootline.persistence.IssuePage;
 import dev.rootline.persistence.IssueQueries;
 import dev.rootline.persistence.IssueSummary;
+import dev.rootline.persistence.RootCause;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,6 +58,9 @@ public final class CassandraIssueQueries implements IssueQueries {
         IssueReadSideSettings.create(config),
         Clock.systemUTC());
   }
+
+  /** Feedback rows an issue's page shows (the newest). */
+  static final int MAX_FEEDBACK = 100;
 
   @Override
   public CompletionStage<IssuePage> list(IssueFilter filter) {
@@ -107,6 +112,12 @@ public final class CassandraIssueQueries implements IssueQueries {
             "SELECT bucket_start_millis, occurrences FROM " + ks + ".issue_occurrences WHERE issue_id = ? LIMIT ?",
             issueId,
             issues.timelineBuckets());
+    SimpleStatement said =
+        SimpleStatement.newInstance(
+            "SELECT at_millis, feedback_id, kind, level, subject, comment, by_whom FROM " + ks
+                + ".issue_feedback WHERE issue_id = ? LIMIT ?",
+            issueId,
+            MAX_FEEDBACK);
     return schema
         .ready()
         .thenCompose(ready -> session.selectOne(issue))
@@ -116,13 +127,26 @@ public final class CassandraIssueQueries implements IssueQueries {
                 return CompletableFuture.completedFuture(Optional.<IssueDetail>empty());
               }
               Row row = found.get();
+              CompletableFuture<List<Row>> feedback = session.selectAll(said).toCompletableFuture();
               return session
                   .selectAll(timeline)
-                  .thenApply(buckets -> Optional.of(detail(row, buckets)));
+                  .thenCombine(feedback, (buckets, rows) -> Optional.of(detail(row, buckets, rows)));
             });
   }
 
-  private IssueDetail detail(Row row, List<Row> newestBucketsFirst) {
+  private static IssueFeedback feedback(Row r) {
+    String level = r.getString("level");
+    return new IssueFeedback(
+        r.getString("feedback_id"),
+        IssueFeedback.Kind.valueOf(r.getString("kind")),
+        level == null ? null : RootCause.Level.valueOf(level),
+        r.getString("subject"),
+        r.getString("comment"),
+        r.getString("by_whom"),
+        r.getLong("at_millis"));
+  }
+
+  private IssueDetail detail(Row row, List<Row> newestBucketsFirst, List<Row> feedbackNewestFirst) {
     List<IssueDetail.TimelineBucket> timeline = new ArrayList<>();
     for (int i = newestBucketsFirst.size() - 1; i >= 0; i--) {
       Row bucket = newestBucketsFirst.get(i);
@@ -134,6 +158,7 @@ public final class CassandraIssueQueries implements IssueQueries {
         IssueRows.summary(row).prioritised(issues.priority(), clock.millis()),
         timeline,
         examples == null ? List.of() : examples,
-        IssueRows.ranking(row.getString("ranking_json")));
+        IssueRows.ranking(row.getString("ranking_json")),
+        feedbackNewestFirst.stream().map(CassandraIssueQueries::feedback).toList());
   }
 }

@@ -2,6 +2,7 @@ package dev.rootline.persistence.readside;
 
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import dev.rootline.persistence.IssueEvent;
+import dev.rootline.persistence.IssueFeedback;
 import dev.rootline.persistence.IssueOccurrence;
 import dev.rootline.persistence.IssueSummary;
 import dev.rootline.persistence.IssueTotals;
@@ -26,6 +27,10 @@ final class IssueReadSideWriter {
   private final PreparedStatement countIssue;
   private final PreparedStatement countListRow;
   private final PreparedStatement countBucket;
+  private final PreparedStatement setStatus;
+  private final PreparedStatement dropListRow;
+  private final PreparedStatement moveListRow;
+  private final PreparedStatement addFeedback;
 
   private IssueReadSideWriter(CassandraSession session, PreparedStatement... statements) {
     this.session = session;
@@ -34,6 +39,10 @@ final class IssueReadSideWriter {
     this.countIssue = statements[2];
     this.countListRow = statements[3];
     this.countBucket = statements[4];
+    this.setStatus = statements[5];
+    this.dropListRow = statements[6];
+    this.moveListRow = statements[7];
+    this.addFeedback = statements[8];
   }
 
   static CompletionStage<IssueReadSideWriter> prepare(CassandraSession session, ReadSideSettings settings) {
@@ -50,7 +59,15 @@ final class IssueReadSideWriter {
                     + ", ranking_json = ?, example_trace_ids = ?, status = ? WHERE issue_id = ?",
                 "UPDATE " + ks + ".issues_by_status USING TIMESTAMP ?" + counted + " WHERE status = ? AND issue_id = ?",
                 "INSERT INTO " + ks + ".issue_occurrences (issue_id, bucket_start_millis, occurrences)"
-                    + " VALUES (?, ?, ?) USING TIMESTAMP ?")
+                    + " VALUES (?, ?, ?) USING TIMESTAMP ?",
+                "UPDATE " + ks + ".issues USING TIMESTAMP ? SET status = ? WHERE issue_id = ?",
+                "DELETE FROM " + ks + ".issues_by_status USING TIMESTAMP ? WHERE status = ? AND issue_id = ?",
+                "UPDATE " + ks + ".issues_by_status USING TIMESTAMP ? SET title = ?, kind = ?, service = ?,"
+                    + " endpoint = ?, first_seen_millis = ?, last_seen_millis = ?, occurrences = ?,"
+                    + " affected_requests = ?, severity = ?, top_root_cause_json = ?"
+                    + " WHERE status = ? AND issue_id = ?",
+                "INSERT INTO " + ks + ".issue_feedback (issue_id, at_millis, feedback_id, kind, level, subject,"
+                    + " comment, by_whom) VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?")
             .map(cql -> session.prepare(cql).toCompletableFuture())
             .toList();
     return CompletableFuture.allOf(statements.toArray(CompletableFuture[]::new))
@@ -67,6 +84,9 @@ final class IssueReadSideWriter {
     }
     if (event instanceof IssueEvent.OccurrenceRecorded recorded) {
       return recorded(recorded, sequenceNr).thenApply(done -> true);
+    }
+    if (event instanceof IssueEvent.FeedbackRecorded feedback) {
+      return feedback(feedback, sequenceNr).thenApply(done -> true);
     }
     return CompletableFuture.completedFuture(false);
   }
@@ -113,6 +133,41 @@ final class IssueReadSideWriter {
                           .toCompletableFuture();
               return listRow.thenCombine(bucket, (a, b) -> Done.getInstance());
             });
+  }
+
+  /**
+   * The feedback row, then the status: when it changed, the issue's list row moves from the old
+   * status partition to the new one (written whole from the event's summary, so the new row never
+   * lacks a column whatever order events are replayed in).
+   */
+  private CompletionStage<Done> feedback(IssueEvent.FeedbackRecorded e, long seq) {
+    IssueFeedback f = e.feedback();
+    IssueSummary s = e.summary();
+    CompletionStage<Done> row =
+        session.executeWrite(
+            addFeedback
+                .bind(s.issueId(), f.atMillis(), f.feedbackId(), f.kind().name(),
+                    f.level() == null ? null : f.level().name(), f.subject(), f.comment(), f.by(), seq)
+                .setIdempotent(true));
+    if (s.status() == null || s.status().equals(e.previousStatus())) {
+      return row;
+    }
+    Object[] columns = {
+      s.title(), s.kind(), s.service(), s.endpoint(), s.firstSeenMillis(), s.lastSeenMillis(), s.occurrences(), s.affectedRequests(), s.severity(),
+      IssueRows.json(s.topRootCause())
+    };
+    return row.thenCompose(
+            done -> session.executeWrite(setStatus.bind(seq, s.status(), s.issueId()).setIdempotent(true)))
+        .thenCompose(
+            done ->
+                session.executeWrite(
+                    moveListRow.bind(concat(seq, columns, s.status(), s.issueId())).setIdempotent(true)))
+        .thenCompose(
+            done ->
+                e.previousStatus() == null
+                    ? CompletableFuture.completedFuture(Done.getInstance())
+                    : session.executeWrite(
+                        dropListRow.bind(seq, e.previousStatus(), s.issueId()).setIdempotent(true)));
   }
 
   /** USING TIMESTAMP comes first in an UPDATE's bind markers. */

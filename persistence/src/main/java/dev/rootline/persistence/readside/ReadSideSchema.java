@@ -90,6 +90,12 @@ public final class ReadSideSchema {
             + "issue_id text, bucket_start_millis bigint, occurrences bigint,"
             + " PRIMARY KEY ((issue_id), bucket_start_millis))"
             + " WITH CLUSTERING ORDER BY (bucket_start_millis DESC)");
+    cql.add(
+        "CREATE TABLE IF NOT EXISTS " + ks + ".issue_feedback ("
+            + "issue_id text, at_millis bigint, feedback_id text, kind text, level text, subject text,"
+            + " comment text, by_whom text,"
+            + " PRIMARY KEY ((issue_id), at_millis, feedback_id))"
+            + " WITH CLUSTERING ORDER BY (at_millis DESC, feedback_id ASC)");
     return cql;
   }
 
