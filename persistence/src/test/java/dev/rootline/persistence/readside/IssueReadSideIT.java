@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.rootline.persistence.IssueDetail;
 import dev.rootline.persistence.IssueEvent;
+import dev.rootline.persistence.IssueFeedback;
 import dev.rootline.persistence.IssueFilter;
 import dev.rootline.persistence.IssueOccurrence;
 import dev.rootline.persistence.IssuePage;
@@ -108,6 +109,22 @@ class IssueReadSideIT {
     assertThat(detail.rootCauses()).containsExactly(CART, HOST_B);
     assertThat(get(queries, "ffff")).isEmpty();
 
+    // Noise on b2: a feedback row, and b2 moves from the open list to the muted one.
+    IssueFeedback noise =
+        new IssueFeedback("fb-1", IssueFeedback.Kind.NOISE, null, null, "expected during deploys", "alice", now);
+    IssueSummary b2Muted = new IssueSummary("b2", "500s at b2", "failure", "cart:8083", "GET /checkout", old, old, 1, 3,
+        0.5, 0, CART, IssueSummary.MUTED);
+    persist("b2", new IssueEvent.FeedbackRecorded(noise, b2Muted, IssueSummary.OPEN));
+    IssuePage muted = await(() -> list(queries, new IssueFilter(null, "muted", 10, 0)), p -> p.total() == 1);
+    assertThat(muted.issues()).extracting(IssueSummary::issueId).containsExactly("b2");
+    assertThat(muted.issues().get(0).title()).isEqualTo("500s at b2");
+    assertThat(muted.issues().get(0).occurrences()).isEqualTo(1);
+    assertThat(list(queries, new IssueFilter(null, "open", 10, 0)).issues())
+        .extracting(IssueSummary::issueId).containsExactly("a1");
+    IssueDetail b2 = get(queries, "b2").orElseThrow();
+    assertThat(b2.summary().status()).isEqualTo("muted");
+    assertThat(b2.feedback()).containsExactly(noise);
+
     // A second projection replays every event from the start: the rows do not change.
     Config replay =
         ConfigFactory.parseString("rootline.persistence.read-side.issues.projection-name = issue-replay")
@@ -116,15 +133,19 @@ class IssueReadSideIT {
         IssueProjection.start(system, ReadSideSettings.create(replay), IssueReadSideSettings.create(replay));
     projections.add(replaying);
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (replaying.projected() < 6 && System.nanoTime() < deadline) {
+    while (replaying.projected() < 7 && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
-    assertThat(replaying.projected()).isEqualTo(6);
+    assertThat(replaying.projected()).isEqualTo(7);
     IssueDetail after = get(queries, "a1").orElseThrow();
     assertThat(after.timeline()).isEqualTo(detail.timeline());
     assertThat(after.exampleTraceIds()).isEqualTo(detail.exampleTraceIds());
     assertThat(after.summary().occurrences()).isEqualTo(3);
     assertThat(after.summary().lastSeenMillis()).isEqualTo(a1.lastSeenMillis());
+    // The replayed open-list row of b2 is older than its removal: b2 stays only in the muted list.
+    assertThat(list(queries, new IssueFilter(null, null, 10, 0)).issues())
+        .extracting(IssueSummary::issueId, IssueSummary::status)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("a1", "open"), org.assertj.core.groups.Tuple.tuple("b2", "muted"));
   }
 
   private void persist(String issueId, IssueEvent... events) throws Exception {
