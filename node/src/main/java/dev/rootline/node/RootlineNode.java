@@ -209,7 +209,10 @@ public final class RootlineNode implements AutoCloseable {
                     CassandraTraceQueries.create(system),
                     stats,
                     feed::subscribe,
-                    new IssueSources(CassandraIssueQueries.create(system), issueFeed::subscribe),
+                    new IssueSources(
+                        CassandraIssueQueries.create(system),
+                        issueFeed::subscribe,
+                        new IssueFeedbackGate(ClusterSharding.get(system), Duration.ofSeconds(5))),
                     clusterView)
                 .toCompletionStage()
                 .toCompletableFuture()
