@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The one place that maps URLs to handlers. Each route is validation first, then the action; all
@@ -24,12 +25,27 @@ final class ApiRouter {
       LiveTraceStream stream,
       ApiMetrics metrics,
       ClusterViewSource cluster) {
+    return create(vertx, settings, traces, issues, stats, stream, metrics, cluster, ModelSources.none());
+  }
+
+  /** As above, with the models {@code /models} lists and rolls back. */
+  static Router create(
+      Vertx vertx,
+      ApiSettings settings,
+      TraceQueries traces,
+      IssueQueries issues,
+      StatsSource stats,
+      LiveTraceStream stream,
+      ApiMetrics metrics,
+      ClusterViewSource cluster,
+      ModelSources models) {
     StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
     TraceHandlers traceHandlers = new TraceHandlers(traces, store);
     IssueHandlers issueHandlers = new IssueHandlers(issues, store);
     ApiFailureHandler failures = new ApiFailureHandler(metrics);
     ClusterHandlers clusterHandlers =
         new ClusterHandlers(vertx, cluster, settings.storeTimeout());
+    ModelHandlers modelHandlers = new ModelHandlers(models, store);
 
     Router v1 = Router.router(vertx);
     v1.get("/health").handler(ApiRouter::health);
@@ -40,6 +56,11 @@ final class ApiRouter {
     v1.get("/issues/:issueId").handler(RequestValidation.issueId()).handler(issueHandlers::get);
     v1.get("/stream").handler(stream::open);
     v1.get("/cluster").handler(clusterHandlers::view);
+    v1.get("/models").handler(ModelHandlers.listRequest()).handler(modelHandlers::list);
+    v1.post("/models/:name/rollback")
+        .handler(BodyHandler.create(false).setBodyLimit(ModelHandlers.MAX_BODY_BYTES))
+        .handler(ModelHandlers.rollbackRequest())
+        .handler(modelHandlers::rollback);
     v1.route().failureHandler(failures);
 
     Router root = Router.router(vertx);
