@@ -71,7 +71,9 @@ public final class RootCauseRanker {
 
   /**
    * The ranking: at most {@code max} candidates, most likely first, probabilities summing to 1
-   * (the softmax is taken over all candidates, then the kept ones are renormalised).
+   * (the softmax is taken over all candidates, then the kept ones are renormalised). Each
+   * candidate carries the evidence vector it was scored on ({@link RootCause#features()}), so
+   * that feedback on it can later become a labelled training row.
    */
   public List<RootCause> rank(List<CandidateEvidence> evidence, int max) {
     if (evidence.isEmpty()) {
@@ -98,7 +100,7 @@ public final class RootCauseRanker {
     for (int i : kept) {
       Candidate c = evidence.get(i).candidate();
       out.add(new RootCause(c.level(), c.subject(), c.service(), c.host(),
-          Math.exp(z[i] - top) / sum, evidence.get(i).words()));
+          Math.exp(z[i] - top) / sum, evidence.get(i).words(), evidence.get(i).vector()));
     }
     return List.copyOf(out);
   }
