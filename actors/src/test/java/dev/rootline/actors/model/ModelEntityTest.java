@@ -301,6 +301,34 @@ class ModelEntityTest {
   }
 
   @Test
+  void theLabelStoreKeepsTheNewestMaxLabels() {
+    ModelSettings small =
+        ModelSettings.create(
+            ConfigFactory.parseString(
+                    "rootline.actors.model { retrain-after-labels = 1000, max-labels = 5 }")
+                .withFallback(config));
+    ActorRef<ModelEntity.Command> model = spawn("bounded", small);
+    awaitPrior(model);
+    add(model, labels("bounded-a", HOST, 0, 4));
+    ModelEntity.LabelsAccepted accepted = add(model, labels("bounded-b", HOST, 1, 4));
+    assertThat(accepted.added()).isEqualTo(4);
+    assertThat(accepted.held()).isEqualTo(5);
+  }
+
+  @Test
+  void aLabelOfTenCandidatesIsAboutTwoKilobytesOfCbor() throws Exception {
+    // reference.conf sizes max-labels by this (every label is in every snapshot).
+    List<String> keys = IntStream.range(0, 10).mapToObj(i -> "ENDPOINT|frontend-" + i + ":8080 GET /checkout").toList();
+    Random random = new Random(1);
+    List<double[]> vectors = keys.stream().map(k -> random.doubles(CandidateEvidence.DIMENSIONS).toArray()).toList();
+    RankingLabel label = new RankingLabel("3fa9c2d1", "4bf92f3577b34da6a3ce929d0e0e4736", keys, vectors,
+        keys.get(0), keys.subList(1, 3), "feedback-0001", 1_800_000_000_000L);
+    var serialization = org.apache.pekko.serialization.SerializationExtension.get(testKit.system().classicSystem());
+    int bytes = serialization.serialize(new ModelEvent.LabelsAdded(List.of(label), 1L)).get().length;
+    assertThat(bytes).isBetween(1000, 2500);
+  }
+
+  @Test
   void aRestartedEntityRecoversItsVersionsLabelsAndLiveModel() {
     ModelSettings settings = settings(1000);
     ActorRef<ModelEntity.Command> model = spawn("recover", settings);
