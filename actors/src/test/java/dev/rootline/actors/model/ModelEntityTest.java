@@ -183,6 +183,25 @@ class ModelEntityTest {
   }
 
   @Test
+  void theTimerTrainsWhenFewerNewLabelsThanTheThresholdWait() {
+    ModelSettings timed =
+        ModelSettings.create(
+            ConfigFactory.parseString(
+                    "rootline.actors.model { retrain-after-labels = 1000, retrain-interval = 500ms }")
+                .withFallback(config));
+    ActorRef<ModelEntity.Command> model = spawn("timer", timed);
+    awaitPrior(model);
+    assertThat(add(model, labels("timer-issue", HOST, 0, 1)).training()).isFalse();
+
+    ModelEntity.ModelView view = awaitView(model, v -> v.versions().size() == 2);
+    assertThat(view.versions()).hasSize(2);
+    assertThat(view.versions().get(1).labels() + view.versions().get(1).heldBack()).isEqualTo(1);
+    // No new label since: three more ticks train nothing.
+    testKit.createTestProbe().expectNoMessage(Duration.ofMillis(1500));
+    assertThat(awaitView(model, v -> true).versions()).hasSize(2);
+  }
+
+  @Test
   void feedbackThatContradictsThePriorChangesTheLiveRanking() {
     ActorRef<ModelEntity.Command> model = spawn("flip", settings(1000));
     RootCauseRanker before = awaitPrior(model).liveRanker();
