@@ -126,7 +126,7 @@ public final class ModelEntity
   private record PriorReady(double[] weights, String reason)
       implements Command, NoSerializationVerificationNeeded {}
 
-  private record TrainingDone(ModelTraining.Result result, long generation, long labelMark)
+  private record TrainingDone(ModelTraining.Result result, long comparedTo, long generation, long labelMark)
       implements Command, NoSerializationVerificationNeeded {}
 
   private record TrainingFailed(String stage, String cause)
@@ -424,7 +424,7 @@ public final class ModelEntity
             () -> ModelTraining.run(settings, labels, version, live.version(), live.weights()), training),
         (result, failure) ->
             failure == null
-                ? new TrainingDone(result, generation, labelMark)
+                ? new TrainingDone(result, live.version(), generation, labelMark)
                 : new TrainingFailed("v" + version, String.valueOf(failure)));
   }
 
@@ -438,12 +438,11 @@ public final class ModelEntity
             ? "the live model changed to v" + state.live() + " while v" + r.version()
                 + " was trained against another; not promoted"
             : r.reason();
-    long comparedTo = state.version(state.live()) == null ? 0 : state.live();
     List<ModelEvent> events =
         List.of(
             new ModelEvent.ModelTrained(
                 r.version(), r.weights(), r.labelsUsed(), r.heldBack(), done.labelMark(), r.candidate(),
-                r.live(), comparedTo, now),
+                r.live(), done.comparedTo(), now),
             promote
                 ? new ModelEvent.ModelPromoted(r.version(), reason, now)
                 : new ModelEvent.ModelRejected(r.version(), reason, now));
