@@ -3,7 +3,6 @@ package dev.rootline.actors.inference;
 import dev.rootline.actors.trace.AnomalyModel;
 import dev.rootline.actors.trace.CompletedTrace;
 import dev.rootline.actors.trace.Decision;
-import dev.rootline.actors.trace.Endpoint;
 import dev.rootline.actors.trace.EndpointBaseline;
 import dev.rootline.actors.trace.FailureRules;
 import dev.rootline.actors.trace.ScorerSettings;
@@ -32,8 +31,10 @@ import java.util.Map;
  * deterministic. Not thread-safe: one owner (an actor, a replay).
  *
  * <p>With capture policies ({@link #usePolicies}) the effective policy of each trace's root span
- * (endpoint over service over host over global) sets, for that trace, the anomaly threshold, the
- * share of normal traces kept and the muted issues; without them the configured settings do.
+ * (endpoint over service over host over global) sets, for that trace, the anomaly threshold and
+ * the muted issues; the share of normal traces kept is the largest share in force for any span of
+ * the trace (a policy that captures more in a service keeps more of the traces passing through
+ * it, not only of those it serves first). Without policies the configured settings decide.
  * A threshold above the configured one also raises the bar for evidence-only anomalies (see
  * {@link #requiredStrength}); a muted issue's anomalies are handled as normal traces (failures
  * are always retained).
@@ -150,9 +151,9 @@ public final class TraceJudge {
     EndpointBaseline endpoint =
         endpoints.computeIfAbsent(trace.endpoint(), e -> new EndpointBaseline(settings.window()));
     AnomalyModel model = endpoint.model();
-    CapturePolicy policy = policyOf(trace);
+    Span root = trace.root();
+    CapturePolicy policy = policies == null ? null : policyOf(root, SpanTree.operation(root));
     double threshold = policy == null ? settings.threshold() : policy.anomalyThreshold();
-    double normalShare = policy == null ? inference.baselineSample() : policy.normalShare();
     double score = model == null ? 0.0 : model.score(features);
     boolean outlier = model != null && score >= threshold;
     // Any deviation from the baselines keeps the trace out of them; only one strong enough for
@@ -209,6 +210,7 @@ public final class TraceJudge {
         startTraining(trace.endpoint(), endpoint);
       }
     }
+    double normalShare = policy == null ? inference.baselineSample() : normalShare(tree, policy);
     boolean sampled = sampled(trace.traceId(), normalShare);
     if (sampled) {
       normalReasons.add("sampled as a normal baseline (" + CandidateEvidence.pct(normalShare) + ")");
@@ -247,35 +249,38 @@ public final class TraceJudge {
     return CandidateEvidence.MAX_EXCESS / 2;
   }
 
-  /** The effective policy of the trace's root span, or null without policies. */
-  private CapturePolicy policyOf(CompletedTrace trace) {
-    if (policies == null) {
-      return null;
+  /** The largest normal-trace share in force for any span of the trace (the root's at least). */
+  private double normalShare(SpanTree tree, CapturePolicy rootPolicy) {
+    double share = rootPolicy.normalShare();
+    for (int i = 0; i < tree.size() && share < 1; i++) {
+      share = Math.max(share, policyOf(tree.span(i), tree.operation(i)).normalShare());
     }
-    Span root = trace.root();
-    String host = blankToNull(root.host());
-    String service = blankToNull(root.service());
-    String method = root.method() == null || root.method().isBlank() ? "?" : root.method();
-    String path = Endpoint.template(root.path());
-    String key = host + "\n" + service + "\n" + method + "\n" + path;
+    return share;
+  }
+
+  /**
+   * The effective policy of a span (endpoint over service over host over global), remembered per
+   * host and operation until the policies change. The endpoint is the operation as spans and root
+   * causes name it ("service METHOD /path/{id}", {@link SpanTree#operation}), so a policy set on a
+   * ranked endpoint applies to every request of it.
+   */
+  private CapturePolicy policyOf(Span s, String operation) {
+    String host = blankToNull(s.host());
+    String key = host + "\n" + s.service() + "\n" + operation;
     CapturePolicy p = effective.get(key);
     if (p == null) {
-      p = lookUp(host, service, method, path);
+      p = lookUp(host, blankToNull(s.service()), operation);
       effective.put(key, p);
     }
     return p;
   }
 
-  /**
-   * endpoint over service over host over global. The endpoint is the operation as spans and root
-   * causes name it ("service METHOD /path/{id}"), so a policy set on a ranked endpoint applies to
-   * every request of it. A name no scope can hold is skipped (that level is not consulted).
-   */
-  private CapturePolicy lookUp(String host, String service, String method, String path) {
+  /** A name no scope can hold is skipped (that level is not consulted). */
+  private CapturePolicy lookUp(String host, String service, String operation) {
     String endpointName = null;
     if (service != null) {
       try {
-        endpointName = PolicyScope.endpoint(service, method, path).name();
+        endpointName = new PolicyScope(PolicyScope.Kind.ENDPOINT, operation).name();
       } catch (IllegalArgumentException e) {
         endpointName = null;
       }

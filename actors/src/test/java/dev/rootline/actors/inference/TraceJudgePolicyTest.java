@@ -79,15 +79,20 @@ class TraceJudgePolicyTest {
   }
 
   @Test
-  void theRootsServiceShareDecidesHowManyNormalTracesAreKept() {
+  void theLargestShareOfAnyServiceATracePassesDecidesHowManyNormalTracesAreKept() {
     List<Decision> plain = run(TraceJudge.inline(SETTINGS), 12, 1);
     TraceJudge judge = TraceJudge.inline(SETTINGS);
     judge.usePolicies(with(PolicyScope.service("frontend:8080"), share(0.5)));
     List<Decision> more = run(judge, 12, 1);
+    TraceJudge through = TraceJudge.inline(SETTINGS);
+    // cart is never a root, but every trace passes through it
+    through.usePolicies(with(PolicyScope.service("cart:8081"), share(0.5)));
+    List<Decision> moreThrough = run(through, 12, 1);
     TraceJudge elsewhere = TraceJudge.inline(SETTINGS);
-    // cart is never a root: its policy does not apply to these traces
-    elsewhere.usePolicies(with(PolicyScope.service("cart:8081"), share(0.5)));
-    List<Decision> unchanged = run(elsewhere, 12, 1);
+    elsewhere.usePolicies(with(PolicyScope.service("nowhere:1"), share(0.5))
+        .with(new ScopedPolicy(PolicyScope.service("frontend:8080"), 1, share(0.01), 0)));
+    // a lower share at the root does not drop below the global one of the services it calls
+    List<Decision> same = run(elsewhere, 12, 1);
 
     long kept = count(plain, "baseline");
     long keptMore = count(more, "baseline");
@@ -100,7 +105,8 @@ class TraceJudgePolicyTest {
     }
     assertThat(more).filteredOn(d -> d.verdict().equals("baseline"))
         .allSatisfy(d -> assertThat(d.reasons()).containsExactly("sampled as a normal baseline (50%)"));
-    assertThat(unchanged).isEqualTo(plain);
+    assertThat(moreThrough).isEqualTo(more);
+    assertThat(same).isEqualTo(plain);
   }
 
   @Test
