@@ -23,13 +23,15 @@ final class ApiRouter {
       StatsSource stats,
       LiveTraceStream stream,
       ApiMetrics metrics,
-      ClusterViewSource cluster) {
+      ClusterViewSource cluster,
+      ControlSources control) {
     StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
     TraceHandlers traceHandlers = new TraceHandlers(traces, store);
     IssueHandlers issueHandlers = new IssueHandlers(issues.queries(), issues.feedback(), store);
     ApiFailureHandler failures = new ApiFailureHandler(metrics);
     ClusterHandlers clusterHandlers =
         new ClusterHandlers(vertx, cluster, settings.storeTimeout());
+    ModelHandlers modelHandlers = new ModelHandlers(control.models(), store);
 
     Router v1 = Router.router(vertx);
     v1.get("/health").handler(ApiRouter::health);
@@ -44,6 +46,11 @@ final class ApiRouter {
         .handler(issueHandlers::giveFeedback);
     v1.get("/stream").handler(stream::open);
     v1.get("/cluster").handler(clusterHandlers::view);
+    v1.get("/models").handler(ModelHandlers.listRequest()).handler(modelHandlers::list);
+    v1.post("/models/:name/rollback")
+        .handler(BodyHandler.create(false).setBodyLimit(ModelHandlers.MAX_BODY_BYTES))
+        .handler(ModelHandlers.rollbackRequest())
+        .handler(modelHandlers::rollback);
     v1.route().failureHandler(failures);
 
     Router root = Router.router(vertx);

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RootCausePrior {
 
   private static final Map<String, RootCauseRanker> TRAINED = new ConcurrentHashMap<>();
+  private static final Map<String, TrainingSet> SETS = new ConcurrentHashMap<>();
 
   private RootCausePrior() {}
 
@@ -40,7 +41,15 @@ public final class RootCausePrior {
   /** Labelled evidence rows of the simulated incidents: {@code rows}, {@code labels}. */
   public record TrainingSet(double[][] rows, int[] labels) {}
 
+  /**
+   * The prior's rows, simulated on first use (seconds) and kept for this JVM, since a retraining
+   * on feedback starts from them again. Shared: do not modify its arrays.
+   */
   public static TrainingSet trainingSet(InferenceSettings settings) {
+    return SETS.computeIfAbsent(key(settings), k -> simulate(settings));
+  }
+
+  private static TrainingSet simulate(InferenceSettings settings) {
     List<double[]> rows = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     // Isolation forests play no part in the ranking's evidence: keep them out (min-train huge).

@@ -10,6 +10,9 @@ import dev.rootline.actors.trace.TraceFeatures;
 import dev.rootline.persistence.RetainedTrace;
 import dev.rootline.persistence.RootCause;
 import dev.rootline.persistence.Span;
+import dev.rootline.persistence.policy.CapturePolicy;
+import dev.rootline.persistence.policy.PolicyScope;
+import dev.rootline.persistence.policy.PolicySet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +29,15 @@ import java.util.Map;
  * <p>Training runs inline ({@link #inline}) or is handed out as {@link TrainingJob}s for the caller
  * to run elsewhere and report back ({@link #modelTrained}); inline training makes a replay
  * deterministic. Not thread-safe: one owner (an actor, a replay).
+ *
+ * <p>With capture policies ({@link #usePolicies}) the effective policy of each trace's root span
+ * (endpoint over service over host over global) sets, for that trace, the anomaly threshold and
+ * the muted issues; the share of normal traces kept is the largest share in force for any span of
+ * the trace (a policy that captures more in a service keeps more of the traces passing through
+ * it, not only of those it serves first). Without policies the configured settings decide.
+ * A threshold above the configured one also raises the bar for evidence-only anomalies (see
+ * {@link #requiredStrength}); a muted issue's anomalies are handled as normal traces (failures
+ * are always retained).
  */
 public final class TraceJudge {
 
@@ -60,6 +72,15 @@ public final class TraceJudge {
   private final AnomalyWindow window;
   private final Map<String, EndpointBaseline> endpoints;
   private final List<TrainingJob> pending = new ArrayList<>();
+  private PolicySet policies;
+  /** Effective policy per "host service operation", for the current {@link #policies}. */
+  private final Map<String, CapturePolicy> effective =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CapturePolicy> eldest) {
+          return size() > 4096;
+        }
+      };
 
   private TraceJudge(ScorerSettings settings, RootCauseRanker ranker, boolean inline) {
     this.settings = settings;
@@ -98,6 +119,20 @@ public final class TraceJudge {
     this.ranker = ranker;
   }
 
+  /**
+   * Decides with these capture policies from now on (every later trace; call it on the judge's
+   * own thread, like everything else). Null goes back to the configured settings.
+   */
+  public void usePolicies(PolicySet policies) {
+    this.policies = policies;
+    effective.clear();
+  }
+
+  /** The policies in use, or null when the configured settings decide. */
+  public PolicySet policies() {
+    return policies;
+  }
+
   /** A judge with a given ranker (the prior's own simulation uses a fallback ranker). */
   static TraceJudge withRanker(ScorerSettings settings, RootCauseRanker ranker) {
     return new TraceJudge(settings, ranker, true);
@@ -116,9 +151,17 @@ public final class TraceJudge {
     EndpointBaseline endpoint =
         endpoints.computeIfAbsent(trace.endpoint(), e -> new EndpointBaseline(settings.window()));
     AnomalyModel model = endpoint.model();
+    Span root = trace.root();
+    CapturePolicy policy = policies == null ? null : policyOf(root, SpanTree.operation(root));
+    double threshold = policy == null ? settings.threshold() : policy.anomalyThreshold();
     double score = model == null ? 0.0 : model.score(features);
-    boolean outlier = model != null && score >= settings.threshold();
-    boolean deviates = evidence.findings().stream().anyMatch(f -> !f.failing());
+    boolean outlier = model != null && score >= threshold;
+    // Any deviation from the baselines keeps the trace out of them; only one strong enough for
+    // the trace's threshold makes it an anomaly (every one, at the configured threshold).
+    boolean deviatesAtAll = evidence.findings().stream().anyMatch(f -> !f.failing());
+    double required = requiredStrength(threshold);
+    boolean deviates = evidence.findings().stream()
+        .anyMatch(f -> !f.failing() && strength(f) >= required);
     List<String> reasons = new ArrayList<>(failures);
     if (!failing) {
       evidence.findings().stream()
@@ -129,10 +172,16 @@ public final class TraceJudge {
     }
     if (outlier) {
       reasons.add(String.format(Locale.ROOT, "anomaly score %.2f ≥ %.2f for %s (duration %d ms)",
-          score, settings.threshold(), trace.endpoint(),
+          score, threshold, trace.endpoint(),
           Math.round(trace.features().durationMillis())));
     }
     long version = model == null ? 0 : model.version();
+    List<String> normalReasons = new ArrayList<>(1);
+    if (deviatesAtAll && !deviates && !failing && !outlier) {
+      normalReasons.add(String.format(Locale.ROOT,
+          "deviations below the bar of anomaly threshold %.2f for %s: handled as a normal trace",
+          threshold, trace.endpoint()));
+    }
     if (failing || outlier || deviates) {
       window.add(evidence);
       List<CandidateEvidence> candidates = new ArrayList<>();
@@ -145,18 +194,110 @@ public final class TraceJudge {
       }
       List<RootCause> ranking = ranker.rank(candidates, inference.maxRanked());
       Decision d = issueDecision(trace, tree, evidence, failing, score, reasons, version, ranking);
-      return new Judgement(d, evidence, candidates);
+      if (failing || policy == null || !policy.mutedFingerprints().contains(d.fingerprint())) {
+        return new Judgement(d, evidence, candidates);
+      }
+      // A muted issue (noise): its evidence stays in the window (other rankings are as without
+      // the mute), but the trace is kept only as a normal one would be.
+      normalReasons.add("anomaly of muted issue " + d.fingerprint() + " (" + d.issueTitle()
+          + "): handled as a normal trace");
     }
-    baselines.learn(tree, evidence.candidates().keySet());
-    endpoint.add(features);
-    if (endpoint.wantsTraining(settings.minTrain(), settings.retrainEvery())) {
-      startTraining(trace.endpoint(), endpoint);
+    if (!outlier && !deviatesAtAll) {
+      // Only traces without any deviation teach the baselines and the endpoint's forest.
+      baselines.learn(tree, evidence.candidates().keySet());
+      endpoint.add(features);
+      if (endpoint.wantsTraining(settings.minTrain(), settings.retrainEvery())) {
+        startTraining(trace.endpoint(), endpoint);
+      }
     }
-    boolean sampled = sampled(trace.traceId());
-    Decision d = new Decision(sampled, score,
-        sampled ? List.of("sampled as a normal baseline (" + CandidateEvidence.pct(inference.baselineSample()) + ")") : List.of(),
-        version, sampled ? RetainedTrace.BASELINE : Decision.NORMAL, null, null, 0, List.of());
+    double normalShare = policy == null ? inference.baselineSample() : normalShare(tree, policy);
+    boolean sampled = sampled(trace.traceId(), normalShare);
+    if (sampled) {
+      normalReasons.add("sampled as a normal baseline (" + CandidateEvidence.pct(normalShare) + ")");
+    }
+    Decision d = new Decision(sampled, score, normalReasons, version,
+        sampled ? RetainedTrace.BASELINE : Decision.NORMAL, null, null, 0, List.of());
     return new Judgement(d, evidence, List.of());
+  }
+
+  /**
+   * How strong an evidence-only deviation must be to make a trace an anomaly at {@code threshold}.
+   * At or below the configured threshold every deviation counts (strength 0 is enough); above it,
+   * the bar rises linearly with how far the threshold moved towards 1, up to {@link
+   * CandidateEvidence#MAX_EXCESS} at threshold 1. The scale is that of a slow span's self-time
+   * excess beyond the slow bar (natural log): raising the threshold from 0.65 to 0.825 asks for
+   * self time e^2 (about 7x) above slow-factor x p99. Lowering it below the configured one only
+   * lowers the forest's bar: evidence has no weaker deviations to admit.
+   */
+  double requiredStrength(double threshold) {
+    double base = settings.threshold();
+    if (threshold <= base || base >= 1) {
+      return 0;
+    }
+    return CandidateEvidence.MAX_EXCESS * Math.min(1, (threshold - base) / (1 - base));
+  }
+
+  /**
+   * A non-failing finding's strength on that scale: a slow span's self-time excess beyond the
+   * slow bar; a changed call structure or a cut-short span (no magnitude) counts as half the
+   * scale, so that only a threshold raised more than halfway to 1 silences them.
+   */
+  double strength(TraceEvidence.Finding f) {
+    if (f.slow()) {
+      return Math.max(0, f.selfExcess() - Math.log(inference.slowFactor()));
+    }
+    return CandidateEvidence.MAX_EXCESS / 2;
+  }
+
+  /** The largest normal-trace share in force for any span of the trace (the root's at least). */
+  private double normalShare(SpanTree tree, CapturePolicy rootPolicy) {
+    double share = rootPolicy.normalShare();
+    for (int i = 0; i < tree.size() && share < 1; i++) {
+      share = Math.max(share, policyOf(tree.span(i), tree.operation(i)).normalShare());
+    }
+    return share;
+  }
+
+  /**
+   * The effective policy of a span (endpoint over service over host over global), remembered per
+   * host and operation until the policies change. The endpoint is the operation as spans and root
+   * causes name it ("service METHOD /path/{id}", {@link SpanTree#operation}), so a policy set on a
+   * ranked endpoint applies to every request of it.
+   */
+  private CapturePolicy policyOf(Span s, String operation) {
+    String host = blankToNull(s.host());
+    String key = host + "\n" + s.service() + "\n" + operation;
+    CapturePolicy p = effective.get(key);
+    if (p == null) {
+      p = lookUp(host, blankToNull(s.service()), operation);
+      effective.put(key, p);
+    }
+    return p;
+  }
+
+  /** A name no scope can hold is skipped (that level is not consulted). */
+  private CapturePolicy lookUp(String host, String service, String operation) {
+    String endpointName = null;
+    if (service != null) {
+      try {
+        endpointName = new PolicyScope(PolicyScope.Kind.ENDPOINT, operation).name();
+      } catch (IllegalArgumentException e) {
+        endpointName = null;
+      }
+    }
+    try {
+      return policies.effective(host, service, endpointName);
+    } catch (IllegalArgumentException e) {
+      try {
+        return policies.effective(null, service, null);
+      } catch (IllegalArgumentException again) {
+        return policies.global();
+      }
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private Decision issueDecision(CompletedTrace trace, SpanTree tree, TraceEvidence evidence,
@@ -257,7 +398,12 @@ public final class TraceJudge {
 
   /** Deterministic per trace id, so every node (and every replay) samples the same traces. */
   boolean sampled(String traceId) {
-    if (inference.baselineSample() <= 0) {
+    return sampled(traceId, inference.baselineSample());
+  }
+
+  /** Whether a normal trace is kept at this share; a higher share keeps a superset. */
+  static boolean sampled(String traceId, double share) {
+    if (share <= 0) {
       return false;
     }
     long h = traceId.hashCode() * 0x9E3779B97F4A7C15L;
@@ -265,7 +411,7 @@ public final class TraceJudge {
     h *= 0xBF58476D1CE4E5B9L;
     h ^= h >>> 32;
     double u = (h >>> 11) / (double) (1L << 53);
-    return u < inference.baselineSample();
+    return u < share;
   }
 
   private void startTraining(String endpoint, EndpointBaseline baseline) {

@@ -53,6 +53,13 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
       implements Command, NoSerializationVerificationNeeded {}
 
   /**
+   * Rank root causes with {@code ranker} from now on: the live version of the Model entity, sent
+   * by this node's ModelFollower. Node-local (a ranker is not a message format).
+   */
+  public record UseRanker(RootCauseRanker ranker)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /**
    * The scorer; restarted (forgetting its baselines) should anything throw, so that one bad trace
    * cannot leave the node deciding by rules alone.
    */
@@ -73,6 +80,8 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
 
   private final Executor training;
   private final TraceJudge judge;
+  // Once the live model was handed over, the prior finishing late must not replace it.
+  private boolean liveModelInUse;
 
   private TraceScorer(ActorContext<Command> context, ScorerSettings settings, Executor training) {
     super(context);
@@ -97,10 +106,23 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
         .onMessage(ModelTrained.class, this::onModelTrained)
         .onMessage(TrainingFailed.class, this::onTrainingFailed)
         .onMessage(PriorTrained.class, this::onPriorTrained)
+        .onMessage(UseRanker.class, this::onUseRanker)
         .build();
   }
 
+  private Behavior<Command> onUseRanker(UseRanker use) {
+    if (use.ranker().version() != judge.ranker().version()) {
+      getContext().getLog().info("root-cause ranker v{} in use", use.ranker().version());
+    }
+    judge.useRanker(use.ranker());
+    liveModelInUse = true;
+    return this;
+  }
+
   private Behavior<Command> onPriorTrained(PriorTrained trained) {
+    if (liveModelInUse) {
+      return this;
+    }
     judge.useRanker(trained.ranker());
     getContext().getLog().debug("root-cause prior v{} in use", trained.ranker().version());
     return this;

@@ -67,4 +67,17 @@ class RootCauseRankerTest {
     List<RootCause> ranking = fallback.rank(candidates(4, 1), 4);
     assertThat(ranking.stream().mapToDouble(RootCause::probability).sum()).isCloseTo(1.0, offset(1e-9));
   }
+
+  @Test
+  void everyRankedCandidateCarriesTheVectorItWasScoredOn() {
+    RootCauseRanker prior = RootCausePrior.ranker(InferenceSettings.DEFAULTS);
+    List<CandidateEvidence> evidence = candidates(6, 9);
+    List<RootCause> ranking = prior.rank(evidence, 6);
+    for (RootCause c : ranking) {
+      CandidateEvidence source = evidence.stream()
+          .filter(e -> e.candidate().key().equals(c.key())).findFirst().orElseThrow();
+      assertThat(c.features()).containsExactly(source.vector());
+      assertThat(prior.logit(c.features())).isEqualTo(prior.logit(source.vector()));
+    }
+  }
 }

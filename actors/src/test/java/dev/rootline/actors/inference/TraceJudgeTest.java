@@ -41,6 +41,8 @@ class TraceJudgeTest {
     assertThat(last.issueTitle()).isEqualTo("slow cart:8081 GET /cart/{id}");
     assertThat(last.severity()).isBetween(0.3, 1.0);
     assertThat(last.reasons()).isNotEmpty();
+    assertThat(last.rootCauses()).allSatisfy(c ->
+        assertThat(c.features()).hasSize(CandidateEvidence.DIMENSIONS));
   }
 
   @Test
