@@ -113,10 +113,10 @@ public final class CapturePolicyEnforcer {
 
   /**
    * Puts {@code next} in force (merged with the set in force, per scope the higher revision
-   * winning): the host's switches, then every known process's entry, each
-   * written only when it differs from what the kernel has. Entries are written before capture is
-   * switched on, and capture is switched off before anything else, so no window captures what
-   * the new policies mute.
+   * winning): the host's switches, then every known process's entry, each written only when it
+   * differs from what the kernel has. Entries are written before capture is switched on, and
+   * capture is switched off before anything else, so no window captures what the new policies
+   * mute.
    */
   public void apply(PolicySet next) {
     Objects.requireNonNull(next, "policies");
@@ -126,10 +126,10 @@ public final class CapturePolicyEnforcer {
         policies == null
             ? next
             : new PolicySet(next.defaults(), policies.scopes()).withAll(next.scopes().values());
-    hostPolicy = next.effective(host, null, null);
+    hostPolicy = policies.effective(host, null, null);
     endpointCapture.clear();
     servicesWithCapturedEndpoints.clear();
-    for (ScopedPolicy p : next.ofKind(PolicyScope.Kind.ENDPOINT)) {
+    for (ScopedPolicy p : policies.ofKind(PolicyScope.Kind.ENDPOINT)) {
       Boolean capture = p.policy().capture();
       if (capture != null) {
         endpointCapture.put(p.scope().name(), capture);

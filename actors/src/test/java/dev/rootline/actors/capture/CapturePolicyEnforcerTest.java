@@ -71,6 +71,11 @@ class CapturePolicyEnforcerTest {
         .with(scoped(PolicyScope.host(HOST), 2, CapturePolicy.EMPTY));
     enforcer.apply(globalPayload);
     assertThat(kernel.writes.subList(4, kernel.writes.size())).containsExactly("payload 128", "enabled true");
+
+    // the set with host revision 1 (capture off) arrives again, late: revision 2 stays in force
+    enforcer.apply(off);
+    assertThat(kernel.writes).as("a late, older set changes nothing").hasSize(6);
+    assertThat(kernel.enabled).isTrue();
     CapturePolicyState state = enforcer.state();
     assertThat(state.captureEnabled()).isTrue();
     assertThat(state.payloadBytes()).isEqualTo(128);
