@@ -13,7 +13,8 @@ import java.util.Map;
  *     endpoint policies are enforced by dropping spans only
  * @param host the node's own host, whose policy sets the two switches below
  * @param captureEnabled capture on for this host (read back from the kernel when there is one)
- * @param payloadBytes global payload size (read back from the kernel when there is one)
+ * @param payloadBytes global payload size (read back from the kernel when there is one; -1 when
+ *     neither a kernel nor a policy tells it)
  * @param processes processes with a policy of their own, by pid
  * @param droppedEndpoints endpoint scopes ("service METHOD path") whose spans are dropped
  * @param revisions revision in force per scope key ("global", "host:…", "service:…", …)
