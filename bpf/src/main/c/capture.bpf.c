@@ -3,9 +3,10 @@
  * Socket syscall capture on syscall tracepoints (this kernel family has no kprobes
  * and refuses fentry trampolines; tracepoints are also stable across kernels).
  *
- * sys_enter: reject non-targets first (one global load and a compare, or one hash
- * lookup), then keep only TCP sockets of AF_INET/AF_INET6, and park the arguments in
- * `inflight` keyed by thread. sys_exit: a miss in `inflight` ends the program at once;
+ * sys_enter: reject everything while capture is off (one global load), then non-targets
+ * (one global load and a compare, or one hash lookup), then keep only TCP sockets of
+ * AF_INET/AF_INET6, then drop muted processes (one lookup in `process_policy`, which also
+ * gives the process's payload cap), and park the arguments in `inflight` keyed by thread. sys_exit: a miss in `inflight` ends the program at once;
  * a hit builds the record in a per-CPU scratch buffer (header + payload prefix) and
  * copies it into the ring with BPF_RB_NO_WAKEUP: user space drains on a timer, so no
  * wakeup is paid per event.
@@ -40,6 +41,8 @@ const volatile __u32 self_tgid = 0;
  */
 volatile __u32 target_mode SEC(".data") = CAPTURE_TARGET_ALL_BUT_SELF; /* 0: would land in .bss */
 volatile __u32 payload_bytes SEC(".data") = CAPTURE_DEFAULT_PAYLOAD;
+/* 0: no record for anyone (capture policy "capture = false" for this host). */
+volatile __u32 capture_enabled SEC(".data") = 1;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -62,6 +65,18 @@ struct {
 	__type(value, __u8);
 } target_netns SEC(".maps");
 
+/* Capture policies of services, per process: muted, or another payload cap. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);   /* tgid */
+	__type(value, struct capture_process_policy);
+} process_policy SEC(".maps");
+
+/* inflight.payload_cap when the process has no cap of its own: use payload_bytes. */
+#define PAYLOAD_CAP_GLOBAL 0xffff
+_Static_assert(CAPTURE_MAX_PAYLOAD < PAYLOAD_CAP_GLOBAL, "a cap fits below the marker");
+
 /* Syscall arguments between enter and exit, per thread. */
 struct inflight {
 	__u64 start_ns;
@@ -70,7 +85,7 @@ struct inflight {
 	__u64 arg;       /* count, iovcnt or addrlen */
 	__s32 fd;
 	__u16 syscall;   /* enum capture_syscall */
-	__u16 pad;
+	__u16 payload_cap; /* the process's own payload cap, or PAYLOAD_CAP_GLOBAL */
 	struct capture_addr local;   /* CLOSE: taken at entry, the socket is gone at exit */
 	struct capture_addr remote;
 };
@@ -119,8 +134,12 @@ static __always_inline void count(__u32 which)
 static __always_inline bool is_target(__u64 pid_tgid)
 {
 	__u32 tgid = pid_tgid >> 32;
-	__u32 mode = target_mode;
+	__u32 mode;
 
+	/* Not counted: while capture is off the whole host pays one load per syscall, no more. */
+	if (!capture_enabled)
+		return false;
+	mode = target_mode;
 	if (mode == CAPTURE_TARGET_ALL_BUT_SELF)
 		return tgid != self_tgid;
 	if (mode == CAPTURE_TARGET_PIDS)
@@ -216,7 +235,9 @@ static __always_inline void read_user_sockaddr(const void *uaddr, __u64 len, str
 static __always_inline int on_enter(int fd, __u16 syscall, __u64 buf, __u64 arg)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
 	struct inflight in = {};
+	struct capture_process_policy *policy;
 	struct sock *sk;
 
 	if (!is_target(id))
@@ -224,6 +245,24 @@ static __always_inline int on_enter(int fd, __u16 syscall, __u64 buf, __u64 arg)
 	sk = inet_tcp_sock(fd);
 	if (!sk)
 		return 0;
+	/* After the socket check, not before: the lookup is paid by socket syscalls only, and a
+	 * refusal counted here is one record that would have been written. */
+	in.payload_cap = PAYLOAD_CAP_GLOBAL;
+	policy = bpf_map_lookup_elem(&process_policy, &tgid);
+	if (policy) {
+		__u32 flags = policy->flags;
+		__u32 cap = policy->payload_bytes;
+
+		if (flags & CAPTURE_POLICY_MUTED) {
+			count(CAPTURE_COUNTER_POLICY_REFUSED);
+			return 0;
+		}
+		if ((flags & CAPTURE_POLICY_PAYLOAD_SET) || cap) {
+			if (cap > CAPTURE_MAX_PAYLOAD)
+				cap = CAPTURE_MAX_PAYLOAD;
+			in.payload_cap = cap;
+		}
+	}
 	in.start_ns = bpf_ktime_get_ns();
 	in.sk = (__u64)sk;
 	in.buf = buf;
@@ -237,7 +276,7 @@ static __always_inline int on_enter(int fd, __u16 syscall, __u64 buf, __u64 arg)
 }
 
 /* Copies up to `want` bytes from `src` into the payload; returns the bytes copied. */
-static __always_inline __u32 copy_flat(struct scratch *s, __u64 src, __u32 want)
+static __always_inline __u32 copy_flat(struct scratch *s, __u64 src, __u64 want)
 {
 	if (want > CAPTURE_MAX_PAYLOAD)
 		want = CAPTURE_MAX_PAYLOAD;
@@ -247,7 +286,7 @@ static __always_inline __u32 copy_flat(struct scratch *s, __u64 src, __u32 want)
 }
 
 /* Gathers up to `want` bytes from the first iovecs, in order, as the syscall moved them. */
-static __always_inline __u32 copy_iov(struct scratch *s, __u64 iov_ptr, __u64 iovcnt, __u32 want)
+static __always_inline __u32 copy_iov(struct scratch *s, __u64 iov_ptr, __u64 iovcnt, __u64 want)
 {
 	const struct iovec *iov = (const struct iovec *)iov_ptr;
 	__u32 copied = 0;
@@ -362,7 +401,9 @@ static __always_inline int on_exit(__u16 syscall, long ret)
 	if (type == CAPTURE_EVENT_DATA) {
 		read_addrs((struct sock *)saved.sk, &ev->local, &ev->remote);
 		if (ret > 0) {
-			__u32 want = payload_bytes;
+			/* 64-bit: a 32-bit value clamps a zero-extended copy, and the helper would get
+			 * the unclamped original (the verifier cannot tie the two together). */
+			__u64 want = saved.payload_cap == PAYLOAD_CAP_GLOBAL ? payload_bytes : saved.payload_cap;
 
 			if (want > CAPTURE_MAX_PAYLOAD)
 				want = CAPTURE_MAX_PAYLOAD;

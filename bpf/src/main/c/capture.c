@@ -211,6 +211,7 @@ struct capture *capture__open(const struct capture_opts *opts, char *err, size_t
 	ctx->skel->rodata->self_tgid = opts->self_pid ? opts->self_pid : (uint32_t)getpid();
 	ctx->skel->data->target_mode = opts->target_mode;
 	ctx->skel->data->payload_bytes = opts->payload_bytes;
+	ctx->skel->data->capture_enabled = 1;
 	rc = bpf_map__set_max_entries(ctx->skel->maps.events, opts->ring_bytes);
 	if (rc) {
 		fail(err, err_len, "cannot size the ring buffer to %u bytes: %s", opts->ring_bytes, strerror(-rc));
@@ -334,6 +335,51 @@ int capture__remove_target_netns(struct capture *ctx, uint32_t netns_inum)
 	return rc < 0 && errno != ENOENT ? -errno : 0;
 }
 
+int capture__set_capture_enabled(struct capture *ctx, uint32_t enabled)
+{
+	if (enabled > 1)
+		return -EINVAL;
+	__atomic_store_n(&ctx->skel->data->capture_enabled, enabled, __ATOMIC_RELEASE);
+	return 0;
+}
+
+uint32_t capture__get_capture_enabled(struct capture *ctx)
+{
+	return __atomic_load_n(&ctx->skel->data->capture_enabled, __ATOMIC_ACQUIRE);
+}
+
+uint32_t capture__get_payload_bytes(struct capture *ctx)
+{
+	return __atomic_load_n(&ctx->skel->data->payload_bytes, __ATOMIC_ACQUIRE);
+}
+
+int capture__set_process_policy(struct capture *ctx, uint32_t tgid, uint32_t flags, uint32_t payload_bytes)
+{
+	struct capture_process_policy value = { .flags = flags, .payload_bytes = payload_bytes };
+
+	if ((flags & ~(uint32_t)(CAPTURE_POLICY_MUTED | CAPTURE_POLICY_PAYLOAD_SET)) || payload_bytes > CAPTURE_MAX_PAYLOAD)
+		return -EINVAL;
+	return update_or_errno(bpf_map_update_elem(bpf_map__fd(ctx->skel->maps.process_policy), &tgid, &value, BPF_ANY));
+}
+
+int capture__clear_process_policy(struct capture *ctx, uint32_t tgid)
+{
+	int rc = bpf_map_delete_elem(bpf_map__fd(ctx->skel->maps.process_policy), &tgid);
+
+	return rc < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int capture__get_process_policy(struct capture *ctx, uint32_t tgid, uint32_t *flags, uint32_t *payload_bytes)
+{
+	struct capture_process_policy value;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(ctx->skel->maps.process_policy), &tgid, &value) < 0)
+		return -errno;
+	*flags = value.flags;
+	*payload_bytes = value.payload_bytes;
+	return 0;
+}
+
 int capture__counters(struct capture *ctx, struct capture_counters *out)
 {
 	int fd = bpf_map__fd(ctx->skel->maps.counters);
@@ -356,6 +402,7 @@ int capture__counters(struct capture *ctx, struct capture_counters *out)
 	out->emitted = sums[CAPTURE_COUNTER_EMITTED];
 	out->dropped = sums[CAPTURE_COUNTER_DROPPED];
 	out->truncated = sums[CAPTURE_COUNTER_TRUNCATED];
+	out->policy_refused = sums[CAPTURE_COUNTER_POLICY_REFUSED];
 	return 0;
 }
 

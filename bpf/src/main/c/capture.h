@@ -28,6 +28,7 @@ struct capture_counters {
 	uint64_t emitted;   /* records written into the ring */
 	uint64_t dropped;   /* records lost because the ring was full */
 	uint64_t truncated; /* records whose payload is a prefix of what moved */
+	uint64_t policy_refused; /* socket syscalls of muted processes, not recorded */
 };
 
 /*
@@ -53,6 +54,24 @@ int capture__remove_target_cgroup(struct capture *ctx, uint64_t cgroup_id);
 /* Network namespaces by inode number (the st_ino of /proc/<pid>/ns/net). */
 int capture__add_target_netns(struct capture *ctx, uint32_t netns_inum);
 int capture__remove_target_netns(struct capture *ctx, uint32_t netns_inum);
+
+/*
+ * Capture policies, live. capture_enabled 0 stops every record at the next syscall entry, 1
+ * resumes. The getters read the words the kernel program reads (the mmap-ed .data).
+ */
+int capture__set_capture_enabled(struct capture *ctx, uint32_t enabled);
+uint32_t capture__get_capture_enabled(struct capture *ctx);
+uint32_t capture__get_payload_bytes(struct capture *ctx);
+/*
+ * One process's policy (flags CAPTURE_POLICY_*, payload_bytes 0..CAPTURE_MAX_PAYLOAD) in the
+ * `process_policy` map; -EINVAL for unknown flags or a payload above the ceiling, -E2BIG when
+ * the 16384-entry map is full.
+ */
+int capture__set_process_policy(struct capture *ctx, uint32_t tgid, uint32_t flags, uint32_t payload_bytes);
+/* Removes a process's policy; an unknown tgid is not an error. */
+int capture__clear_process_policy(struct capture *ctx, uint32_t tgid);
+/* Reads a process's policy back from the map: 0, or -ENOENT when it has none. */
+int capture__get_process_policy(struct capture *ctx, uint32_t tgid, uint32_t *flags, uint32_t *payload_bytes);
 
 /* Sums the per-CPU counters. Returns 0 or -errno. */
 int capture__counters(struct capture *ctx, struct capture_counters *out);

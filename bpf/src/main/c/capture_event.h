@@ -85,8 +85,23 @@ enum capture_counter {
 	CAPTURE_COUNTER_EMITTED = 0,
 	CAPTURE_COUNTER_DROPPED = 1,
 	CAPTURE_COUNTER_TRUNCATED = 2,
-	CAPTURE_COUNTER_COUNT = 3,
+	CAPTURE_COUNTER_POLICY_REFUSED = 3, /* socket syscalls of muted processes not recorded */
+	CAPTURE_COUNTER_COUNT = 4,
 };
+
+/*
+ * Per-process capture policy (the value of the `process_policy` hash map, keyed by tgid),
+ * written live by user space. No entry: the process follows the global settings.
+ */
+#define CAPTURE_POLICY_MUTED 0x1       /* no record for this process while set */
+#define CAPTURE_POLICY_PAYLOAD_SET 0x2 /* payload_bytes is in force, even when 0 */
+
+struct capture_process_policy {
+	cap_u32 flags;         /* CAPTURE_POLICY_* */
+	cap_u32 payload_bytes; /* 0..CAPTURE_MAX_PAYLOAD; without PAYLOAD_SET a 0 means "the global value" */
+};
+
+_Static_assert(sizeof(struct capture_process_policy) == 8, "capture_process_policy is 8 bytes");
 
 struct capture_header {
 	cap_u64 ts_ns;   /* CLOCK_MONOTONIC at syscall exit: when the record was made */

@@ -163,16 +163,92 @@ JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_removeTargetNetns(JNI
 		throw_errno(env, "removing a target network namespace", rc);
 }
 
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_setCaptureEnabled(JNIEnv *env, jclass cls,
+									      jlong handle, jboolean enabled)
+{
+	int rc = capture__set_capture_enabled(ctx_of(handle), enabled ? 1 : 0);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "switching capture on or off", rc);
+}
+
+JNIEXPORT jboolean JNICALL Java_dev_rootline_bpf_NativeCapture_captureEnabled(JNIEnv *env, jclass cls,
+									      jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return capture__get_capture_enabled(ctx_of(handle)) ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT jint JNICALL Java_dev_rootline_bpf_NativeCapture_payloadBytes(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return (jint)capture__get_payload_bytes(ctx_of(handle));
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_setProcessPolicy(JNIEnv *env, jclass cls,
+									     jlong handle, jint pid, jint flags,
+									     jint payload_bytes)
+{
+	int rc;
+
+	(void)cls;
+	if (pid <= 0 || flags < 0 || payload_bytes < 0) {
+		throw_java(env, "java/lang/IllegalArgumentException", "negative process policy argument");
+		return;
+	}
+	rc = capture__set_process_policy(ctx_of(handle), (uint32_t)pid, (uint32_t)flags, (uint32_t)payload_bytes);
+	if (rc)
+		throw_errno(env, "setting a process policy (is the 16384-entry policy map full?)", rc);
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_clearProcessPolicy(JNIEnv *env, jclass cls,
+									       jlong handle, jint pid)
+{
+	int rc = capture__clear_process_policy(ctx_of(handle), (uint32_t)pid);
+
+	(void)cls;
+	if (rc)
+		throw_errno(env, "clearing a process policy", rc);
+}
+
+JNIEXPORT jboolean JNICALL Java_dev_rootline_bpf_NativeCapture_processPolicy(JNIEnv *env, jclass cls,
+									      jlong handle, jint pid, jintArray out)
+{
+	uint32_t flags = 0, payload = 0;
+	jint values[2];
+	int rc;
+
+	(void)cls;
+	if (!out || (*env)->GetArrayLength(env, out) < 2) {
+		throw_java(env, "java/lang/IllegalArgumentException", "a process policy needs an int[2]");
+		return JNI_FALSE;
+	}
+	rc = capture__get_process_policy(ctx_of(handle), (uint32_t)pid, &flags, &payload);
+	if (rc == -ENOENT)
+		return JNI_FALSE;
+	if (rc) {
+		throw_errno(env, "reading a process policy", rc);
+		return JNI_FALSE;
+	}
+	values[0] = (jint)flags;
+	values[1] = (jint)payload;
+	(*env)->SetIntArrayRegion(env, out, 0, 2, values);
+	return JNI_TRUE;
+}
+
 JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_counters(JNIEnv *env, jclass cls, jlong handle,
 								     jlongArray out)
 {
 	struct capture_counters c;
-	jlong values[3];
+	jlong values[4];
 	int rc;
 
 	(void)cls;
-	if (!out || (*env)->GetArrayLength(env, out) < 3) {
-		throw_java(env, "java/lang/IllegalArgumentException", "counters need a long[3]");
+	if (!out || (*env)->GetArrayLength(env, out) < 4) {
+		throw_java(env, "java/lang/IllegalArgumentException", "counters need a long[4]");
 		return;
 	}
 	rc = capture__counters(ctx_of(handle), &c);
@@ -183,7 +259,8 @@ JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_counters(JNIEnv *env,
 	values[0] = (jlong)c.emitted;
 	values[1] = (jlong)c.dropped;
 	values[2] = (jlong)c.truncated;
-	(*env)->SetLongArrayRegion(env, out, 0, 3, values);
+	values[3] = (jlong)c.policy_refused;
+	(*env)->SetLongArrayRegion(env, out, 0, 4, values);
 }
 
 JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_close(JNIEnv *env, jclass cls, jlong handle)

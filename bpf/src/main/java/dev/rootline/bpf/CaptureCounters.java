@@ -10,6 +10,14 @@ package dev.rootline.bpf;
  * @param decoded records this session decoded and handed to a sink
  * @param malformed records this session skipped because their layout was not understood
  *     (always 0 unless the kernel object and the decoder disagree on the format)
+ * @param refusedByPolicy socket syscalls of muted processes ({@link ProcessPolicy#muted}) the
+ *     kernel program did not record; syscalls refused while capture is off are not counted
  */
 public record CaptureCounters(
-    long emitted, long dropped, long truncated, long decoded, long malformed) {}
+    long emitted, long dropped, long truncated, long decoded, long malformed, long refusedByPolicy) {
+
+  /** Without the policy counter (the shape before capture policies). */
+  public CaptureCounters(long emitted, long dropped, long truncated, long decoded, long malformed) {
+    this(emitted, dropped, truncated, decoded, malformed, 0);
+  }
+}

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
@@ -190,11 +191,69 @@ public final class CaptureSession implements AutoCloseable {
     withHandle(() -> NativeCapture.setPayloadBytes(handle, bytes));
   }
 
+  /** The payload prefix size in force, read back from the word the kernel program reads. */
+  public int payloadBytes() {
+    int[] out = new int[1];
+    withHandle(() -> out[0] = NativeCapture.payloadBytes(handle));
+    return out[0];
+  }
+
+  /**
+   * Switches all capture off ({@code false}: no record for any process, from the next syscall
+   * entry on; syscalls already in flight still finish their record) or back on. Targets, process
+   * policies and the payload size are kept. While off, each hooked syscall of the host costs one
+   * load and a compare in the kernel.
+   */
+  public void setCaptureEnabled(boolean enabled) {
+    withHandle(() -> NativeCapture.setCaptureEnabled(handle, enabled));
+  }
+
+  /** Whether capture is on, read back from the word the kernel program reads. */
+  public boolean captureEnabled() {
+    boolean[] out = new boolean[1];
+    withHandle(() -> out[0] = NativeCapture.captureEnabled(handle));
+    return out[0];
+  }
+
+  /**
+   * Gives process {@code pid} (a tgid) a policy of its own, live: muted (no record from its
+   * syscalls that enter from now on, sockets of either role) or another payload size. Replaces
+   * the pid's previous policy. The entry outlives the process: clear it when the process is gone
+   * (pids are reused).
+   *
+   * @throws IllegalArgumentException for a pid below 1 or a null policy
+   * @throws IllegalStateException when the 16384-entry policy map is full
+   */
+  public void setProcessPolicy(int pid, ProcessPolicy policy) {
+    requirePositive(pid, "pid");
+    if (policy == null) {
+      throw new IllegalArgumentException("a process policy is required (clearProcessPolicy removes one)");
+    }
+    int payload = policy.hasOwnPayload() ? policy.payloadBytes() : 0;
+    withHandle(() -> NativeCapture.setProcessPolicy(handle, pid, policy.flags(), payload));
+  }
+
+  /** Removes process {@code pid}'s policy: it follows the global settings again. Unknown pids are ignored. */
+  public void clearProcessPolicy(int pid) {
+    requirePositive(pid, "pid");
+    withHandle(() -> NativeCapture.clearProcessPolicy(handle, pid));
+  }
+
+  /** Process {@code pid}'s policy as the kernel program sees it (read back from the map). */
+  public Optional<ProcessPolicy> processPolicy(int pid) {
+    requirePositive(pid, "pid");
+    int[] out = new int[2];
+    boolean[] found = new boolean[1];
+    withHandle(() -> found[0] = NativeCapture.processPolicy(handle, pid, out));
+    return found[0] ? Optional.of(ProcessPolicy.fromKernel(out[0], out[1])) : Optional.empty();
+  }
+
   /** A snapshot of the kernel counters (summed over CPUs) and of this session's decoding. */
   public CaptureCounters counters() {
-    long[] kernel = new long[3];
+    long[] kernel = new long[4];
     withHandle(() -> NativeCapture.counters(handle, kernel));
-    return new CaptureCounters(kernel[0], kernel[1], kernel[2], decoded, decoder.malformed());
+    return new CaptureCounters(
+        kernel[0], kernel[1], kernel[2], decoded, decoder.malformed(), kernel[3]);
   }
 
   /** Detaches every tracepoint and frees the maps and the ring. Idempotent. */

@@ -95,7 +95,32 @@ final class NativeCapture {
 
   static native void removeTargetNetns(long handle, int netnsInode);
 
-  /** Fills {@code out[0..2]} with emitted, dropped, truncated (summed over CPUs). */
+  /** 0 stops every record at the next syscall entry (the .data word {@code capture_enabled}). */
+  static native void setCaptureEnabled(long handle, boolean enabled);
+
+  /** Reads {@code capture_enabled} back from the kernel-visible .data. */
+  static native boolean captureEnabled(long handle);
+
+  /** Reads {@code payload_bytes} back from the kernel-visible .data. */
+  static native int payloadBytes(long handle);
+
+  /** Writes {@code process_policy[pid] = {flags, payloadBytes}} (flags: CAPTURE_POLICY_*). */
+  static native void setProcessPolicy(long handle, int pid, int flags, int payloadBytes);
+
+  /** Deletes {@code process_policy[pid]}; an unknown pid is not an error. */
+  static native void clearProcessPolicy(long handle, int pid);
+
+  /**
+   * Reads {@code process_policy[pid]} into {@code out[0]} (flags) and {@code out[1]} (payload
+   * bytes).
+   *
+   * @return false when the pid has no entry
+   */
+  static native boolean processPolicy(long handle, int pid, int[] out);
+
+  /**
+   * Fills {@code out[0..3]} with emitted, dropped, truncated, policy-refused (summed over CPUs).
+   */
   static native void counters(long handle, long[] out);
 
   static native void close(long handle);

@@ -295,6 +295,133 @@ class CaptureSessionIT {
     assertThatThrownBy(() -> session.poll(e -> {})).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     assertThatThrownBy(() -> session.addTargetPid(1)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(session::counters).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> session.setProcessPolicy(1, ProcessPolicy.mute())).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> session.setCaptureEnabled(true)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(session::captureEnabled).isInstanceOf(IllegalStateException.class);
+  }
+
+  // ---- capture policies: live switches read back from the kernel, enforced on real traffic ----
+
+  @Test
+  void policyValuesReadBackFromTheKernelAfterSetAndClear() {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.ALL_BUT_SELF))) {
+      assertThat(session.captureEnabled()).as("on by default").isTrue();
+      assertThat(session.payloadBytes()).isEqualTo(256);
+      session.setPayloadBytes(1000);
+      assertThat(session.payloadBytes()).isEqualTo(1000);
+      session.setCaptureEnabled(false);
+      assertThat(session.captureEnabled()).isFalse();
+      session.setCaptureEnabled(true);
+      assertThat(session.captureEnabled()).isTrue();
+
+      int pid = pid(server);
+      assertThat(session.processPolicy(pid)).isEmpty();
+      session.setProcessPolicy(pid, ProcessPolicy.mute());
+      assertThat(session.processPolicy(pid)).contains(new ProcessPolicy(true, ProcessPolicy.GLOBAL_PAYLOAD));
+      session.setProcessPolicy(pid, ProcessPolicy.payload(64));
+      assertThat(session.processPolicy(pid)).as("a set replaces").contains(new ProcessPolicy(false, 64));
+      session.setProcessPolicy(pid, ProcessPolicy.payload(0));
+      assertThat(session.processPolicy(pid)).as("an explicit 0 is not 'global'").contains(new ProcessPolicy(false, 0));
+      session.setProcessPolicy(pid, new ProcessPolicy(true, 4096));
+      assertThat(session.processPolicy(pid)).contains(new ProcessPolicy(true, 4096));
+      assertThat(session.processPolicy(pid + 1_000_000)).isEmpty();
+      session.clearProcessPolicy(pid);
+      assertThat(session.processPolicy(pid)).isEmpty();
+      session.clearProcessPolicy(pid); // unknown now: not an error
+
+      assertThatThrownBy(() -> session.setProcessPolicy(0, ProcessPolicy.mute()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pid must be positive");
+      assertThatThrownBy(() -> session.setProcessPolicy(pid, null))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policy is required");
+      assertThatThrownBy(() -> ProcessPolicy.payload(4097))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..4096");
+      assertThatThrownBy(() -> ProcessPolicy.payload(-2)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> session.clearProcessPolicy(-1)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> session.processPolicy(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aMutedProcessIsNotCapturedUntilItsPolicyIsCleared() throws Exception {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.ALL_BUT_SELF))) {
+      int serverPid = pid(server);
+      session.setProcessPolicy(serverPid, ProcessPolicy.mute());
+      drain(session);
+      long refusedBefore = session.counters().refusedByPolicy();
+
+      // curl is not muted: its side shows the exchange happened, the server's side must not
+      assertThat(curl("/while-muted")).isEqualTo("200");
+      List<CaptureEvent> muted = drainUntil(session, e -> true, all -> all.stream().anyMatch(e -> isData(e, CaptureEvent.Direction.EGRESS, "GET /while-muted")));
+      Thread.sleep(200);
+      muted.addAll(drain(session));
+      assertThat(muted).noneMatch(e -> e.pid() == serverPid);
+      assertThat(session.counters().refusedByPolicy())
+          .as("accept, read, write and close of the server were refused")
+          .isGreaterThanOrEqualTo(refusedBefore + 3);
+
+      session.clearProcessPolicy(serverPid);
+      assertThat(curl("/after-unmute")).isEqualTo("200");
+      List<CaptureEvent> again = drainUntil(session, e -> e.pid() == serverPid, all -> hasIngress(all, "GET /after-unmute"));
+      assertThat(again).anyMatch(e -> isData(e, CaptureEvent.Direction.EGRESS, "HTTP/1.1 200 OK"));
+    }
+  }
+
+  @Test
+  void captureEnabledOffStopsEveryRecordAndOnResumes() throws Exception {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.ALL_BUT_SELF))) {
+      session.setCaptureEnabled(false);
+      long offSince = nowEpochNanos();
+
+      assertThat(curl("/while-off")).isEqualTo("200");
+      Process python = start(python3(), "-c", EXCHANGE_ON_LOOPBACK, "/while-off-python");
+      assertThat(finish(python)).isEqualTo("ok");
+      Thread.sleep(200);
+      List<CaptureEvent> off = drain(session);
+      // only syscalls that had already entered when capture went off may still finish a record
+      assertThat(off).allSatisfy(e -> assertThat(e.startEpochNanos()).isLessThan(offSince + CLOCK_SLACK_NANOS));
+      assertThat(off).noneMatch(e -> e.type() == CaptureEvent.Type.DATA && new String(e.payload(), StandardCharsets.ISO_8859_1).contains("while-off"));
+
+      session.setCaptureEnabled(true);
+      assertThat(curl("/back-on")).isEqualTo("200");
+      List<CaptureEvent> on = drainUntil(session, e -> e.pid() == pid(server), all -> hasIngress(all, "GET /back-on"));
+      assertThat(on).anyMatch(e -> isData(e, CaptureEvent.Direction.EGRESS, "HTTP/1.1 200 OK"));
+    }
+  }
+
+  @Test
+  void aProcessPayloadSizeCapsThatProcessOnly() throws Exception {
+    try (CaptureSession session = CaptureSession.open(settings(TargetMode.ALL_BUT_SELF))) {
+      int serverPid = pid(server);
+      session.setProcessPolicy(serverPid, ProcessPolicy.payload(16));
+
+      Process curl = start("curl", "-s", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", url("/capped-for-the-server"));
+      int curlPid = pid(curl);
+      assertThat(finish(curl)).isEqualTo("200");
+      List<CaptureEvent> events =
+          drainUntil(session, e -> e.pid() == serverPid || e.pid() == curlPid,
+              all -> hasIngress(all, "GET /capped-for-") && all.stream().anyMatch(e -> e.pid() == curlPid && isData(e, CaptureEvent.Direction.EGRESS, "GET /capped")));
+
+      CaptureEvent atServer = only(events, e -> e.pid() == serverPid && isData(e, CaptureEvent.Direction.INGRESS, "GET /capped"));
+      assertThat(new String(atServer.payload(), StandardCharsets.US_ASCII)).isEqualTo("GET /capped-for-");
+      assertThat(atServer.truncated()).isTrue();
+      CaptureEvent atCurl = only(events, e -> e.pid() == curlPid && isData(e, CaptureEvent.Direction.EGRESS, "GET /capped"));
+      assertThat(atCurl.payload()).as("curl copies the global 256").hasSize((int) atCurl.bytes());
+      assertThat(new String(atCurl.payload(), StandardCharsets.US_ASCII)).startsWith("GET /capped-for-the-server HTTP/1.1\r\n");
+
+      // an explicit 0 copies nothing for that process; the global size is untouched
+      session.setProcessPolicy(serverPid, ProcessPolicy.payload(0));
+      assertThat(curl("/zero-for-the-server")).isEqualTo("200");
+      List<CaptureEvent> zero = drainUntil(session, e -> e.pid() == serverPid, all -> all.stream().anyMatch(e -> e.type() == CaptureEvent.Type.DATA && e.direction() == CaptureEvent.Direction.EGRESS && e.bytes() > 0));
+      assertThat(zero).filteredOn(e -> e.type() == CaptureEvent.Type.DATA && e.bytes() > 0).isNotEmpty()
+          .allSatisfy(e -> assertThat(e.payload()).isEmpty());
+      assertThat(session.payloadBytes()).isEqualTo(256);
+
+      session.clearProcessPolicy(serverPid);
+      assertThat(curl("/global-again")).isEqualTo("200");
+      List<CaptureEvent> global = drainUntil(session, e -> e.pid() == serverPid, all -> hasIngress(all, "GET /global-again"));
+      CaptureEvent request = only(global, e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /global-again"));
+      assertThat(request.payload().length).isEqualTo((int) request.bytes()).isGreaterThan(16);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.rootline.actors.stitch.ConnectionLink;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.persistence.CborSerializable;
 import dev.rootline.persistence.Span;
+import dev.rootline.persistence.policy.PolicySet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,6 +21,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * the {@link SpanAssembler} and hands each finished span to the consumer given to {@link
  * #create}. Polling and parsing block a thread, so spawn it on its own dispatcher: {@link
  * #DISPATCHER}. The source is closed when the actor stops.
+ *
+ * <p>Capture policies reach it as {@link ApplyPolicies} and are enforced by a {@link
+ * CapturePolicyEnforcer}: in the kernel through the {@link CaptureControl} given to {@link
+ * #create(CaptureAssemblySettings, CapturePolicySettings, EventSource, CaptureControl, Consumer,
+ * Consumer)}, and by dropping spans of endpoints (and services) whose capture is off.
  */
 public final class ProbeActor {
 
@@ -31,6 +37,19 @@ public final class ProbeActor {
   /** Replies with the assembler's counters. */
   public record GetCounters(ActorRef<CaptureCounters> replyTo) implements Command {}
 
+  /**
+   * Puts these capture policies in force, live (local message: the node's policy follower sends
+   * every new set). Merged scope by scope with the set in force, the higher revision winning, so
+   * sets may arrive twice or out of order; only what changed is written to the kernel.
+   */
+  public record ApplyPolicies(PolicySet policies) implements Command {}
+
+  /** Replies with the capture policies in force and the enforcement counters. */
+  public record GetPolicyState(ActorRef<CapturePolicyState> replyTo) implements Command {}
+
+  /** Internal: time to forget processes that are gone. */
+  private record CheckProcesses() implements Command {}
+
   /** Spawn the probe with this: {@code ctx.spawn(ProbeActor.create(...), "probe", DISPATCHER)}. */
   public static final DispatcherSelector DISPATCHER =
       DispatcherSelector.fromConfig(CaptureAssemblySettings.DISPATCHER_PATH);
@@ -41,6 +60,7 @@ public final class ProbeActor {
   private final ActorContext<Command> context;
   private final EventSource source;
   private final SpanAssembler assembler;
+  private final CapturePolicyEnforcer policy;
   /** Given by tests; null means {@link #eventClock}. */
   private final LongSupplier nowEpochNanos;
   private final EventClock eventClock = new EventClock(System::nanoTime);
@@ -50,7 +70,26 @@ public final class ProbeActor {
 
   public static Behavior<Command> create(
       CaptureAssemblySettings settings, EventSource source, Consumer<Span> spans) {
-    return start(settings, source, spans, link -> {}, null);
+    return start(settings, CapturePolicySettings.DEFAULT, source, null, spans, link -> {}, null);
+  }
+
+  /**
+   * With the kernel capture's switches, so capture policies are enforced in the kernel too: the
+   * node passes {@code CaptureControl.of(session)} for the session whose {@code poll} is the
+   * source. {@code links} as in {@link #create(CaptureAssemblySettings, EventSource, Consumer,
+   * Consumer)}.
+   */
+  public static Behavior<Command> create(
+      CaptureAssemblySettings settings,
+      CapturePolicySettings policySettings,
+      EventSource source,
+      CaptureControl control,
+      Consumer<Span> spans,
+      Consumer<ConnectionLink> links) {
+    if (control == null) {
+      throw new IllegalArgumentException("control is required (the other create methods go without)");
+    }
+    return start(settings, policySettings, source, control, spans, links, null);
   }
 
   /**
@@ -62,7 +101,7 @@ public final class ProbeActor {
       EventSource source,
       Consumer<Span> spans,
       Consumer<ConnectionLink> links) {
-    return start(settings, source, spans, links, null);
+    return start(settings, CapturePolicySettings.DEFAULT, source, null, spans, links, null);
   }
 
   /**
@@ -78,12 +117,15 @@ public final class ProbeActor {
     if (nowEpochNanos == null) {
       throw new IllegalArgumentException("nowEpochNanos is required");
     }
-    return start(settings, source, spans, link -> {}, nowEpochNanos);
+    return start(
+        settings, CapturePolicySettings.DEFAULT, source, null, spans, link -> {}, nowEpochNanos);
   }
 
   private static Behavior<Command> start(
       CaptureAssemblySettings settings,
+      CapturePolicySettings policySettings,
       EventSource source,
+      CaptureControl control,
       Consumer<Span> spans,
       Consumer<ConnectionLink> links,
       LongSupplier nowEpochNanos) {
@@ -92,7 +134,11 @@ public final class ProbeActor {
             Behaviors.withTimers(
                 timers -> {
                   timers.startTimerWithFixedDelay(Poll.class, new Poll(), settings.pollInterval());
-                  return new ProbeActor(ctx, settings, source, spans, links, nowEpochNanos)
+                  timers.startTimerWithFixedDelay(
+                      CheckProcesses.class,
+                      new CheckProcesses(),
+                      policySettings.deadPidCheckInterval());
+                  return new ProbeActor(ctx, settings, source, control, spans, links, nowEpochNanos)
                       .behavior();
                 }));
   }
@@ -101,6 +147,7 @@ public final class ProbeActor {
       ActorContext<Command> context,
       CaptureAssemblySettings settings,
       EventSource source,
+      CaptureControl control,
       Consumer<Span> spans,
       Consumer<ConnectionLink> links,
       LongSupplier nowEpochNanos) {
@@ -108,6 +155,7 @@ public final class ProbeActor {
     context.setLoggerName(ProbeActor.class);
     this.source = source;
     this.nowEpochNanos = nowEpochNanos;
+    this.policy = new CapturePolicyEnforcer(control, settings.host());
     this.assembler = new SpanAssembler(settings, span -> deliver(spans, span));
     assembler.publishLinksTo(link -> publish(links, link));
   }
@@ -116,6 +164,9 @@ public final class ProbeActor {
     return Behaviors.receive(Command.class)
         .onMessage(Poll.class, this::onPoll)
         .onMessage(GetCounters.class, this::onGetCounters)
+        .onMessage(ApplyPolicies.class, this::onApplyPolicies)
+        .onMessage(GetPolicyState.class, this::onGetPolicyState)
+        .onMessage(CheckProcesses.class, this::onCheckProcesses)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
@@ -156,6 +207,32 @@ public final class ProbeActor {
     return Behaviors.same();
   }
 
+  private Behavior<Command> onApplyPolicies(ApplyPolicies command) {
+    if (command.policies() == null) {
+      context.getLog().warn("ApplyPolicies without policies ignored");
+      return Behaviors.same();
+    }
+    policy.apply(command.policies());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetPolicyState(GetPolicyState command) {
+    CapturePolicyState state;
+    try {
+      state = policy.state();
+    } catch (RuntimeException e) { // the session closed under us: say so, do not stop
+      context.getLog().warn("Reading the capture policy state failed", e);
+      return Behaviors.same();
+    }
+    command.replyTo().tell(state);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCheckProcesses(CheckProcesses command) {
+    policy.checkProcesses();
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onPostStop(PostStop signal) {
     try {
       source.close();
@@ -177,6 +254,9 @@ public final class ProbeActor {
   }
 
   private void deliver(Consumer<Span> spans, Span span) {
+    if (!policy.admit(span)) {
+      return;
+    }
     try {
       spans.accept(span);
     } catch (RuntimeException e) {

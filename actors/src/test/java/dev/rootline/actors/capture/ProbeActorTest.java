@@ -7,6 +7,10 @@ import com.typesafe.config.ConfigFactory;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.bpf.CaptureEvent.Direction;
 import dev.rootline.persistence.Span;
+import dev.rootline.persistence.policy.CapturePolicy;
+import dev.rootline.persistence.policy.PolicyScope;
+import dev.rootline.persistence.policy.PolicySet;
+import dev.rootline.persistence.policy.ScopedPolicy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -105,6 +109,52 @@ class ProbeActorTest {
     Span span = spans.poll(10, TimeUnit.SECONDS);
     assertThat(span).isNotNull();
     assertThat(span.path()).isEqualTo("/b");
+    testKit.stop(probe);
+  }
+
+  /**
+   * Without a kernel control the probe still enforces policies on spans: after ApplyPolicies an
+   * endpoint with capture off is dropped and counted, the rest goes through, and GetPolicyState
+   * tells what is in force.
+   */
+  @Test
+  void appliedPoliciesDropSpansOfAnEndpointWithCaptureOff() throws Exception {
+    long t0 = System.currentTimeMillis() * 1_000_000L - 2_000_000_000L;
+    ScriptedSource source = new ScriptedSource();
+    BlockingQueue<Span> spans = new LinkedBlockingQueue<>();
+    ActorRef<ProbeActor.Command> probe =
+        testKit.spawn(
+            ProbeActor.create(CaptureAssemblySettings.create(CONFIG), source::poll, spans::add),
+            "policy-probe",
+            ProbeActor.DISPATCHER);
+    PolicyScope health = PolicyScope.endpoint("python3:8081", "GET", "/health");
+    probe.tell(
+        new ProbeActor.ApplyPolicies(
+            PolicySet.of(new CapturePolicy(true, 1024, 0.05, 0.65, 2000L, List.of(), List.of()))
+                .with(new ScopedPolicy(health, 1, new CapturePolicy(false, null, null, null, null, null, null), 1L))));
+    TestProbe<CapturePolicyState> states = testKit.createTestProbe();
+    probe.tell(new ProbeActor.GetPolicyState(states.getRef()));
+    CapturePolicyState applied = states.receiveMessage(Duration.ofSeconds(5));
+    assertThat(applied.policiesReceived()).isTrue();
+    assertThat(applied.kernelEnforced()).isFalse();
+    assertThat(applied.droppedEndpoints()).containsExactly("python3:8081 GET /health");
+
+    String ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    source.script.add(
+        List.of(
+            accept(t0),
+            read(t0 + 1_000_000, "GET /health?full=1 HTTP/1.1\r\n\r\n"),
+            write(t0 + 2_000_000, ok),
+            read(t0 + 3_000_000, "GET /cart HTTP/1.1\r\n\r\n"),
+            write(t0 + 4_000_000, ok)));
+    Span span = spans.poll(10, TimeUnit.SECONDS);
+    assertThat(span).isNotNull();
+    assertThat(span.path()).isEqualTo("/cart");
+    probe.tell(new ProbeActor.GetPolicyState(states.getRef()));
+    CapturePolicyState after = states.receiveMessage(Duration.ofSeconds(5));
+    assertThat(after.counters().spansDroppedByPolicy()).isEqualTo(1);
+    assertThat(after.counters().pidsLearnt()).isEqualTo(1);
+    assertThat(spans).isEmpty();
     testKit.stop(probe);
   }
 

@@ -1,0 +1,400 @@
+package dev.rootline.actors.capture;
+
+import dev.rootline.bpf.ProcessPolicy;
+import dev.rootline.persistence.Span;
+import dev.rootline.persistence.policy.CapturePolicy;
+import dev.rootline.persistence.policy.PolicyScope;
+import dev.rootline.persistence.policy.PolicySet;
+import dev.rootline.persistence.policy.ScopedPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a node's capture in line with the capture policies, live, and writes to the kernel only
+ * what changed.
+ *
+ * <ul>
+ *   <li><b>Host</b> ({@code global} → {@code host:<this host>}): {@code capture} is the kernel's
+ *       global on/off switch, {@code payloadBytes} its global payload size.
+ *   <li><b>Service</b> ({@code service:<process:port>}): the kernel cannot tell services apart,
+ *       only processes. The processes of a service are learnt from its server spans ({@link
+ *       ServicePids}); each gets an entry in the kernel's per-process map: muted when none of its
+ *       services is to be captured, or its own payload size (the largest its captured services
+ *       ask for) when that differs from the global one. A process learnt after the policy
+ *       arrived gets its entry at once. Muting a service mutes its process: the calls it makes as
+ *       a client are not captured either. A process that serves a muted and a captured service
+ *       stays captured; the muted service's spans are then dropped here.
+ *   <li><b>Endpoint</b> ({@code endpoint:<service> <METHOD> <path>}): the kernel cannot see HTTP
+ *       paths, so a server span of an endpoint whose {@code capture} is off is dropped here and
+ *       counted ({@link CapturePolicyCounters#spansDroppedByPolicy}). An endpoint with capture
+ *       on under a service with capture off keeps its process captured in the kernel.
+ * </ul>
+ *
+ * <p>Spans of hosts other than the node's own (a node that names hosts by network namespace)
+ * follow {@code host:<their host>} through their processes' entries. A host with capture off
+ * is off for every process of the node: a service or endpoint scope cannot switch capture back
+ * on below it. Endpoint payload sizes are not enforced (the kernel copies before it knows the
+ * path).
+ *
+ * <p>Without a {@link CaptureControl} (a node whose capture is not the kernel's, tests) the same
+ * decisions are enforced by dropping spans only. A kernel write that fails is counted and logged;
+ * what is in force is then unchanged and the write is retried at the next policy change, process
+ * learnt or dead-process check. Not thread-safe: the probe's thread only.
+ */
+public final class CapturePolicyEnforcer {
+
+  private static final Logger log = LoggerFactory.getLogger(CapturePolicyEnforcer.class);
+
+  private final CaptureControl control;
+  private final String host;
+  private final IntPredicate alive;
+  private final ServicePids servicePids;
+
+  /** The policies in force; null until the first {@link #apply}. */
+  private PolicySet policies;
+  /** Effective policy of this node's host. */
+  private CapturePolicy hostPolicy;
+  /** Endpoint scope name → its own capture switch, for endpoints that set one. */
+  private final Map<String, Boolean> endpointCapture = new HashMap<>();
+  /** Services with at least one endpoint scope that turns capture on. */
+  private final Set<String> servicesWithCapturedEndpoints = new HashSet<>();
+  /** host + '\n' + service → effective capture; rebuilt lazily after each apply. */
+  private final Map<String, Boolean> serviceCapture = new HashMap<>();
+
+  /** What each process should have (absent: nothing of its own). */
+  private final Map<Integer, ProcessPolicy> desired = new HashMap<>();
+  /** What the kernel has, as far as our writes succeeded. */
+  private final Map<Integer, ProcessPolicy> applied = new HashMap<>();
+  private Boolean appliedEnabled;
+  private Integer appliedPayload;
+
+  private long policySetsApplied;
+  private long kernelUpdates;
+  private long kernelUpdateFailures;
+  private long spansDroppedByPolicy;
+  private long pidsLearnt;
+  private long pidsExpired;
+  private long pidsUntracked;
+
+  /**
+   * @param control the kernel's switches, or null to enforce by dropping spans only
+   * @param host this node's host name (the one {@code CaptureAssemblySettings.host()} stamps)
+   */
+  public CapturePolicyEnforcer(CaptureControl control, String host) {
+    this(control, host, CapturePolicyEnforcer::processExists, new ServicePids());
+  }
+
+  /** With a given liveness test of pids and a given table (tests). */
+  CapturePolicyEnforcer(CaptureControl control, String host, IntPredicate alive, ServicePids servicePids) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("the node's host name is required");
+    }
+    this.control = control;
+    this.host = host;
+    this.alive = Objects.requireNonNull(alive);
+    this.servicePids = Objects.requireNonNull(servicePids);
+  }
+
+  /** Whether {@code /proc/<pid>} exists (the node runs in the host's pid namespace). */
+  static boolean processExists(int pid) {
+    return Files.exists(Path.of("/proc", Integer.toString(pid)));
+  }
+
+  /**
+   * Puts {@code next} in force (merged with the set in force, per scope the higher revision
+   * winning): the host's switches, then every known process's entry, each written only when it
+   * differs from what the kernel has. Entries are written before capture is switched on, and
+   * capture is switched off before anything else, so no window captures what the new policies
+   * mute.
+   */
+  public void apply(PolicySet next) {
+    Objects.requireNonNull(next, "policies");
+    policySetsApplied++;
+    // Per scope the higher revision wins: a set older than the one in force changes nothing.
+    policies =
+        policies == null
+            ? next
+            : new PolicySet(next.defaults(), policies.scopes()).withAll(next.scopes().values());
+    hostPolicy = policies.effective(host, null, null);
+    endpointCapture.clear();
+    servicesWithCapturedEndpoints.clear();
+    for (ScopedPolicy p : policies.ofKind(PolicyScope.Kind.ENDPOINT)) {
+      Boolean capture = p.policy().capture();
+      if (capture != null) {
+        endpointCapture.put(p.scope().name(), capture);
+        if (capture) {
+          servicesWithCapturedEndpoints.add(serviceOfEndpoint(p.scope().name()));
+        }
+      }
+    }
+    serviceCapture.clear();
+
+    boolean enabled = !Boolean.FALSE.equals(hostPolicy.capture());
+    if (!enabled) {
+      setEnabled(false);
+    }
+    reconcileProcesses();
+    setPayload(globalPayload());
+    if (enabled) {
+      setEnabled(true);
+    }
+  }
+
+  /**
+   * One span the assembler finished: learns its process (server spans) and says whether it is
+   * delivered. A process learnt for the first time gets its kernel entry at once.
+   *
+   * @return false when a policy drops the span (counted)
+   */
+  public boolean admit(Span span) {
+    if (span.kind() == Span.Kind.SERVER) {
+      switch (servicePids.learn(span.host(), span.service(), span.pid())) {
+        case NEW -> {
+          pidsLearnt++;
+          if (policies != null) {
+            enforce(span.pid());
+          }
+        }
+        case FULL -> pidsUntracked++;
+        case KNOWN -> {}
+      }
+    }
+    if (policies == null) {
+      return true;
+    }
+    // A client span has no service scope of its own: it goes when its process is muted (the
+    // kernel would not have seen it) or its host is off (spans still in flight at the switch).
+    boolean keep =
+        span.kind() == Span.Kind.SERVER
+            ? serverSpanCaptured(span)
+            : !isMuted(desired.get(span.pid())) && captured(span.host(), null);
+    if (!keep) {
+      spansDroppedByPolicy++;
+    }
+    return keep;
+  }
+
+  /**
+   * Forgets processes that are gone (pids get reused) and clears their kernel entries; retries
+   * kernel writes that failed before.
+   */
+  public void checkProcesses() {
+    List<Integer> gone = servicePids.prune(alive);
+    pidsExpired += gone.size();
+    for (int pid : gone) {
+      desired.remove(pid);
+    }
+    reconcileProcesses();
+    if (policies != null) {
+      setEnabled(!Boolean.FALSE.equals(hostPolicy.capture()));
+      setPayload(globalPayload());
+    }
+  }
+
+  /** The table of services and their processes (read-only use). */
+  public ServicePids servicePids() {
+    return servicePids;
+  }
+
+  /** What is in force now, the switches read back from the kernel when there is one. */
+  public CapturePolicyState state() {
+    boolean enabled;
+    int payload;
+    if (control != null) {
+      enabled = control.captureEnabled();
+      payload = control.payloadBytes();
+    } else {
+      enabled = hostPolicy == null || !Boolean.FALSE.equals(hostPolicy.capture());
+      payload = hostPolicy == null ? -1 : globalPayload();
+    }
+    List<PolicedProcess> processes = new ArrayList<>();
+    for (Map.Entry<Integer, ProcessPolicy> e : new TreeMap<>(desired).entrySet()) {
+      int pid = e.getKey();
+      ProcessPolicy p = e.getValue();
+      processes.add(
+          new PolicedProcess(
+              pid,
+              servicePids.hostOf(pid),
+              List.copyOf(servicePids.servicesOf(pid)),
+              p.muted(),
+              p.payloadBytes(),
+              control != null && p.equals(applied.get(pid))));
+    }
+    List<String> dropped =
+        endpointCapture.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).sorted().toList();
+    Map<String, Long> revisions = new TreeMap<>();
+    if (policies != null) {
+      policies.scopes().forEach((key, p) -> revisions.put(key, p.revision()));
+    }
+    return new CapturePolicyState(
+        policies != null, control != null, host, enabled, payload, processes, dropped, revisions, counters());
+  }
+
+  public CapturePolicyCounters counters() {
+    return new CapturePolicyCounters(
+        policySetsApplied,
+        kernelUpdates,
+        kernelUpdateFailures,
+        spansDroppedByPolicy,
+        pidsLearnt,
+        pidsExpired,
+        pidsUntracked,
+        servicePids.size(),
+        desired.size());
+  }
+
+  // ---- decisions ----
+
+  private int globalPayload() {
+    Integer bytes = hostPolicy.payloadBytes();
+    return bytes != null ? bytes : policies.global().payloadBytes();
+  }
+
+  /** What process {@code pid} should have in the kernel, or null for nothing of its own. */
+  private ProcessPolicy processPolicyOf(int pid) {
+    String pidHost = servicePids.hostOf(pid);
+    boolean captured = false;
+    int payload = -1;
+    for (String service : servicePids.servicesOf(pid)) {
+      CapturePolicy p = policies.effective(pidHost, service, null);
+      if (!Boolean.FALSE.equals(p.capture()) || servicesWithCapturedEndpoints.contains(service)) {
+        captured = true;
+        payload = Math.max(payload, p.payloadBytes() != null ? p.payloadBytes() : globalPayload());
+      }
+    }
+    if (!captured) {
+      return ProcessPolicy.mute();
+    }
+    return payload >= 0 && payload != globalPayload() ? ProcessPolicy.payload(payload) : null;
+  }
+
+  private boolean serverSpanCaptured(Span span) {
+    if (!endpointCapture.isEmpty()) {
+      Boolean own = endpointCapture.get(endpointOf(span));
+      if (own != null) {
+        return own;
+      }
+    }
+    return captured(span.host(), span.service());
+  }
+
+  /** The effective capture switch of a host and service (null: the host's), cached until the next apply. */
+  private boolean captured(String spanHost, String service) {
+    String key = spanHost + "\n" + (service == null ? "" : service);
+    Boolean captured = serviceCapture.get(key);
+    if (captured == null) {
+      captured = !Boolean.FALSE.equals(policies.effective(spanHost, service, null).capture());
+      // bounded by hosts x services seen (services are process:port or process, not paths)
+      serviceCapture.put(key, captured);
+    }
+    return captured;
+  }
+
+  /** The endpoint scope name of a span, as {@link PolicyScope#endpoint} builds it. */
+  static String endpointOf(Span span) {
+    String path = span.path() == null ? "/" : span.path();
+    int q = path.indexOf('?');
+    return span.service() + " " + span.method() + " " + (q >= 0 ? path.substring(0, q) : path);
+  }
+
+  /** "service METHOD path" → service (a process name may hold spaces; method and path do not). */
+  static String serviceOfEndpoint(String endpoint) {
+    String trimmed = endpoint.trim();
+    int pathStart = trimmed.lastIndexOf(' ');
+    int methodStart = pathStart > 0 ? trimmed.lastIndexOf(' ', pathStart - 1) : -1;
+    return methodStart > 0 ? trimmed.substring(0, methodStart).trim() : trimmed;
+  }
+
+  private static boolean isMuted(ProcessPolicy p) {
+    return p != null && p.muted();
+  }
+
+  // ---- kernel writes, only of what changed ----
+
+  private void reconcileProcesses() {
+    if (policies != null) {
+      for (int pid : List.copyOf(servicePids.pids())) {
+        ProcessPolicy want = processPolicyOf(pid);
+        if (want == null) {
+          desired.remove(pid);
+        } else {
+          desired.put(pid, want);
+        }
+      }
+    }
+    for (int pid : List.copyOf(applied.keySet())) {
+      if (!desired.containsKey(pid)) {
+        write(pid, null);
+      }
+    }
+    for (Map.Entry<Integer, ProcessPolicy> e : List.copyOf(desired.entrySet())) {
+      write(e.getKey(), e.getValue());
+    }
+  }
+
+  private void enforce(int pid) {
+    ProcessPolicy want = processPolicyOf(pid);
+    if (want == null) {
+      desired.remove(pid);
+    } else {
+      desired.put(pid, want);
+    }
+    write(pid, want);
+  }
+
+  private void write(int pid, ProcessPolicy want) {
+    if (control == null || Objects.equals(applied.get(pid), want)) {
+      return;
+    }
+    if (want == null) {
+      if (kernel(() -> control.clearProcessPolicy(pid), "clearing the policy of pid " + pid)) {
+        applied.remove(pid);
+      }
+    } else if (kernel(() -> control.setProcessPolicy(pid, want), "setting " + want + " for pid " + pid)) {
+      applied.put(pid, want);
+    }
+  }
+
+  private void setEnabled(boolean enabled) {
+    if (control == null || Boolean.valueOf(enabled).equals(appliedEnabled)) {
+      return;
+    }
+    if (kernel(() -> control.setCaptureEnabled(enabled), "switching capture " + (enabled ? "on" : "off"))) {
+      appliedEnabled = enabled;
+    }
+  }
+
+  private void setPayload(int bytes) {
+    if (control == null || Integer.valueOf(bytes).equals(appliedPayload)) {
+      return;
+    }
+    if (kernel(() -> control.setPayloadBytes(bytes), "setting the payload size to " + bytes)) {
+      appliedPayload = bytes;
+    }
+  }
+
+  private boolean kernel(Runnable write, String what) {
+    try {
+      write.run();
+      kernelUpdates++;
+      return true;
+    } catch (RuntimeException e) {
+      kernelUpdateFailures++;
+      if (Long.bitCount(kernelUpdateFailures) == 1) { // 1st, 2nd, 4th...: visible, not a flood
+        log.warn("Capture policy: {} failed ({} failures so far)", what, kernelUpdateFailures, e);
+      }
+      return false;
+    }
+  }
+}
