@@ -14,7 +14,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -99,18 +98,23 @@ public final class PolicyIndex
   public static final PersistenceId PERSISTENCE_ID = PersistenceId.of(PERSISTENCE_TYPE, ENTITY_ID);
 
   public static Behavior<Command> create(PolicySettings settings, Consumer<String> wake) {
+    return create(settings, wake, PERSISTENCE_ID);
+  }
+
+  /** Under another persistence id: a second index beside the cluster's (tests). */
+  static Behavior<Command> create(PolicySettings settings, Consumer<String> wake, PersistenceId persistenceId) {
     return Behaviors.withTimers(
         timers -> {
           timers.startTimerWithFixedDelay(CheckExpiries.INSTANCE, settings.expiryCheckInterval());
-          return new PolicyIndex(settings, wake, timers);
+          return new PolicyIndex(persistenceId, settings, wake);
         });
   }
 
   private final PolicySettings settings;
   private final Consumer<String> wake;
 
-  private PolicyIndex(PolicySettings settings, Consumer<String> wake, TimerScheduler<Command> timers) {
-    super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+  private PolicyIndex(PersistenceId persistenceId, PolicySettings settings, Consumer<String> wake) {
+    super(persistenceId, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.settings = settings;
     this.wake = wake;
   }
