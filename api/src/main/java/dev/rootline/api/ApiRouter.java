@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The one place that maps URLs to handlers. Each route is validation first, then the action; all
@@ -23,13 +24,17 @@ final class ApiRouter {
       StatsSource stats,
       LiveTraceStream stream,
       ApiMetrics metrics,
-      ClusterViewSource cluster) {
+      ClusterViewSource cluster,
+      PolicySources policies) {
     StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
     TraceHandlers traceHandlers = new TraceHandlers(traces, store);
     IssueHandlers issueHandlers = new IssueHandlers(issues, store);
     ApiFailureHandler failures = new ApiFailureHandler(metrics);
     ClusterHandlers clusterHandlers =
         new ClusterHandlers(vertx, cluster, settings.storeTimeout());
+
+    PolicyHandlers policyHandlers = new PolicyHandlers(policies, store);
+    BodyHandler policyBody = BodyHandler.create(false).setBodyLimit(PolicyRequests.MAX_BODY_BYTES);
 
     Router v1 = Router.router(vertx);
     v1.get("/health").handler(ApiRouter::health);
@@ -40,6 +45,16 @@ final class ApiRouter {
     v1.get("/issues/:issueId").handler(RequestValidation.issueId()).handler(issueHandlers::get);
     v1.get("/stream").handler(stream::open);
     v1.get("/cluster").handler(clusterHandlers::view);
+    v1.get("/policies").handler(policyHandlers::list);
+    v1.get("/policies/:scope").handler(PolicyRequests.scope(false)).handler(policyHandlers::get);
+    v1.put("/policies/:scope").handler(policyBody).handler(PolicyRequests.scope(false))
+        .handler(PolicyRequests.user()).handler(PolicyRequests.policyBody()).handler(policyHandlers::put);
+    v1.patch("/policies/:scope").handler(policyBody).handler(PolicyRequests.scope(false))
+        .handler(PolicyRequests.user()).handler(PolicyRequests.policyBody()).handler(policyHandlers::patch);
+    v1.get("/policies/:scope/history").handler(PolicyRequests.scope(true))
+        .handler(PolicyRequests.page(settings)).handler(policyHandlers::history);
+    v1.post("/policies/:scope/revert").handler(policyBody).handler(PolicyRequests.scope(false))
+        .handler(PolicyRequests.user()).handler(PolicyRequests.revertBody()).handler(policyHandlers::revert);
     v1.route().failureHandler(failures);
 
     Router root = Router.router(vertx);

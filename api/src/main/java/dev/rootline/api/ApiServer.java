@@ -76,7 +76,7 @@ public final class ApiServer {
     return start(vertx, settings, traces, stats, feed, IssueSources.none(), cluster);
   }
 
-  /** Everything: issues and the cluster view too. */
+  /** Issues and the cluster view, without capture policies (every policy route answers 503). */
   public static Future<ApiServer> start(
       Vertx vertx,
       ApiSettings settings,
@@ -85,7 +85,21 @@ public final class ApiServer {
       RetainedTraceFeed feed,
       IssueSources issues,
       ClusterViewSource cluster) {
+    return start(vertx, settings, traces, stats, feed, issues, cluster, PolicySources.unavailable());
+  }
+
+  /** Everything: issues, the cluster view and capture policies too. */
+  public static Future<ApiServer> start(
+      Vertx vertx,
+      ApiSettings settings,
+      TraceQueries traces,
+      StatsSource stats,
+      RetainedTraceFeed feed,
+      IssueSources issues,
+      ClusterViewSource cluster,
+      PolicySources policies) {
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(policies, "policies");
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(traces, "traces");
@@ -122,7 +136,7 @@ public final class ApiServer {
             .createHttpServer(options)
             .requestHandler(
                 ApiRouter.create(
-                    vertx, settings, traces, issues.queries(), stats, stream, metrics, cluster))
+                    vertx, settings, traces, issues.queries(), stats, stream, metrics, cluster, policies))
             .invalidRequestHandler(new InvalidHttpRequest(metrics))
             .exceptionHandler(e -> log.debug("HTTP connection error", e));
     return server
