@@ -343,6 +343,56 @@ class CapturePolicyEntityTest {
     cluster.testKit.stop(follower);
   }
 
+  @Test
+  void recoveryFromSnapshotsAndEventsRebuildsTheSameState() throws Exception {
+    PolicySettings s = cluster.settings;
+    PolicySettings snapshotEvery2 =
+        new PolicySettings(s.defaults(), s.historySize(), 2, s.askTimeout(), s.indexAskTimeout(), s.indexAttempts(),
+            s.indexRetryBackoff(), s.resyncInterval(), s.fetchRetry(), s.expiryCheckInterval(), s.maxReasonLength());
+    PolicyScope scope = PolicyScope.service("snapshots:1");
+    RecordingIndex index = new RecordingIndex();
+    var updates = cluster.testKit.spawn(PolicyUpdates.topic());
+    var entity = cluster.testKit.spawn(CapturePolicyEntity.create(scope.key(), snapshotEvery2, updates, index));
+    TestProbe<CapturePolicyEntity.Outcome> outcomes = cluster.testKit.createTestProbe();
+    for (int i = 1; i <= 5; i++) {
+      entity.tell(new CapturePolicyEntity.Patch(new CapturePolicy(null, i * 10, null, null, null, List.of("cookie"), null),
+          "step " + i, PolicyChange.FEEDBACK, "policy-tuner", "f" + i, System.currentTimeMillis() + 3_600_000, outcomes.getRef()));
+      outcomes.expectMessageClass(CapturePolicyEntity.Accepted.class, WAIT);
+    }
+    TestProbe<CapturePolicyEntity.HistoryPage> pages = cluster.testKit.createTestProbe();
+    entity.tell(new CapturePolicyEntity.History(0, 100, pages.getRef()));
+    var before = pages.expectMessageClass(CapturePolicyEntity.HistoryPage.class, WAIT);
+    cluster.testKit.stop(entity);
+    assertThat(cluster.snapshots.persistedInStorage("CapturePolicy|service:snapshots:1")).isNotEmpty();
+
+    var restarted = cluster.testKit.spawn(CapturePolicyEntity.create(scope.key(), snapshotEvery2, updates, index));
+    restarted.tell(new CapturePolicyEntity.History(0, 100, pages.getRef()));
+    assertThat(pages.expectMessageClass(CapturePolicyEntity.HistoryPage.class, WAIT)).isEqualTo(before);
+    // The pending temporary change survived: it is still announced to the index with its expiry.
+    assertThat(index.upserts).last().satisfies(u -> assertThat(u.nextExpiryMillis).isPositive());
+    cluster.testKit.stop(restarted);
+  }
+
+  @Test
+  void stateSnapshotsAndIndexEventsSurviveTheCborSerializer() {
+    var serialization = org.apache.pekko.serialization.SerializationExtension.get(cluster.testKit.system());
+    PolicyScope scope = PolicyScope.endpoint("java:8082", "GET", "/search");
+    PolicyChange change =
+        new PolicyChange(scope, 1, CapturePolicy.EMPTY, new CapturePolicy(true, 1, 0.5, 0.5, 100L, List.of("email"), List.of()),
+            PolicyChange.FEEDBACK, "why", "policy-tuner", 5, "f1", 99);
+    CapturePolicyState state = CapturePolicyState.EMPTY.apply(change, 10);
+    var indexed = new PolicyIndex.Indexed(state.scoped(scope), state.nextExpiryMillis());
+    var indexState = PolicyIndex.State.EMPTY.with(indexed);
+    for (Object o : List.of(state, indexed, indexState, change)) {
+      byte[] bytes = serialization.serialize(o).get();
+      var serializer = serialization.findSerializerFor(o);
+      Object back =
+          serialization.deserialize(bytes, serializer.identifier(),
+              org.apache.pekko.serialization.Serializers.manifestFor(serializer, o)).get();
+      assertThat(back).isEqualTo(o);
+    }
+  }
+
   private static void awaitSubscribed() throws InterruptedException {
     // The topic learns of a new local subscriber asynchronously.
     Thread.sleep(300);

@@ -14,6 +14,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 
 /**
  * A one-node cluster (self-joined, random port, every message serialized as if it crossed nodes)
@@ -33,6 +34,7 @@ final class PolicyTestCluster {
 
   final ActorTestKit testKit;
   final PersistenceTestKit journal;
+  final SnapshotTestKit snapshots;
   final PolicySettings settings;
   final NodePolicies policies;
 
@@ -62,6 +64,7 @@ final class PolicyTestCluster {
               return null;
             });
     journal = PersistenceTestKit.create(testKit.system());
+    snapshots = SnapshotTestKit.create(testKit.system());
     settings = PolicySettings.create(testKit.system().settings().config());
     policies = NodePolicies.start(testKit.system(), settings, null, List.of());
     // Sharding's first allocation takes a while on a fresh cluster: ready once the index answers.
