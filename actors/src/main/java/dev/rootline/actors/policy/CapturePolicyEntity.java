@@ -150,8 +150,9 @@ public final class CapturePolicyEntity
     sharding.entityRefFor(ENTITY_KEY, scopeKey).tell(CheckExpiry.INSTANCE);
   }
 
+  /** "CapturePolicy|" + scope key; built as a unique id since a path may itself contain "|". */
   public static PersistenceId persistenceId(PolicyScope scope) {
-    return PersistenceId.of(PERSISTENCE_TYPE, scope.key());
+    return PersistenceId.ofUniqueId(PERSISTENCE_TYPE + "|" + scope.key());
   }
 
   /** The entity of scope key {@code entityId}; an id that is no scope refuses every change. */

@@ -124,6 +124,14 @@ class CapturePolicyEntityTest {
   }
 
   @Test
+  void aScopeWhosePathHoldsTheIdSeparatorWorksToo() throws Exception {
+    PolicyScope scope = PolicyScope.endpoint("java:8082", "GET", "/a|b");
+    var accepted = get(client.put(scope, new CapturePolicy(null, 8, null, null, null, null, null), "pipe", "alice"));
+    assertThat(accepted.current().revision()).isEqualTo(1);
+    cluster.journal.expectNextPersisted("CapturePolicy|endpoint:java:8082 GET /a|b", accepted.change());
+  }
+
+  @Test
   void anEntityIdThatIsNoScopeRefusesChanges() {
     TestProbe<CapturePolicyEntity.Outcome> probe = cluster.testKit.createTestProbe();
     var sharding = org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(cluster.testKit.system());
