@@ -34,6 +34,12 @@ public final class PolicyFollower extends AbstractBehavior<PolicyFollower.Comman
   /** Send {@code subscriber} the current set now and every new one (until it stops). */
   public record Subscribe(ActorRef<PolicySet> subscriber) implements Command, CborSerializable {}
 
+  /**
+   * Call {@code listener} with the current set now and with every new one, on this actor's
+   * thread (for listeners made after the follower, e.g. an adapter telling the probe). Local only.
+   */
+  public record AddListener(Consumer<PolicySet> listener) implements Command, NoSerializationVerificationNeeded {}
+
   /** The current set, whether or not the index answered yet. */
   public record GetCurrent(ActorRef<PolicySet> replyTo) implements Command, CborSerializable {}
 
@@ -69,7 +75,7 @@ public final class PolicyFollower extends AbstractBehavior<PolicyFollower.Comman
   private final TimerScheduler<Command> timers;
   private final PolicySettings settings;
   private final Supplier<CompletionStage<List<ScopedPolicy>>> index;
-  private final List<Consumer<PolicySet>> listeners;
+  private final List<Consumer<PolicySet>> listeners = new ArrayList<>();
   private final List<ActorRef<PolicySet>> subscribers = new ArrayList<>();
   private PolicySet current;
   private boolean fetching;
@@ -86,7 +92,7 @@ public final class PolicyFollower extends AbstractBehavior<PolicyFollower.Comman
     this.timers = timers;
     this.settings = settings;
     this.index = index;
-    this.listeners = List.copyOf(listeners);
+    this.listeners.addAll(listeners);
     this.current = PolicySet.of(settings.defaults());
     updates.tell(Topic.subscribe(context.messageAdapter(ScopedPolicy.class, Heard::new)));
     timers.startTimerWithFixedDelay(Resync.INSTANCE, settings.resyncInterval());
@@ -103,6 +109,11 @@ public final class PolicyFollower extends AbstractBehavior<PolicyFollower.Comman
           return this;
         })
         .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(AddListener.class, add -> {
+          listeners.add(add.listener());
+          call(add.listener(), current);
+          return this;
+        })
         .onMessage(GetCurrent.class, get -> {
           get.replyTo().tell(current);
           return this;
@@ -163,13 +174,15 @@ public final class PolicyFollower extends AbstractBehavior<PolicyFollower.Comman
   }
 
   private void notifyAll(PolicySet set) {
-    for (Consumer<PolicySet> listener : listeners) {
-      try {
-        listener.accept(set);
-      } catch (RuntimeException e) {
-        getContext().getLog().warn("a policy listener failed: {}", e.toString());
-      }
-    }
+    listeners.forEach(listener -> call(listener, set));
     subscribers.forEach(s -> s.tell(set));
+  }
+
+  private void call(Consumer<PolicySet> listener, PolicySet set) {
+    try {
+      listener.accept(set);
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("a policy listener failed: {}", e.toString());
+    }
   }
 }

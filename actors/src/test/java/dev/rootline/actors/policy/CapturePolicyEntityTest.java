@@ -316,6 +316,10 @@ class CapturePolicyEntityTest {
         });
     follower.tell(new PolicyFollower.Subscribe(probe.getRef()));
     assertThat(probe.expectMessageClass(PolicySet.class, WAIT).revision(scope)).isEqualTo(1);
+    // A listener added later hears the current set at once, then every change.
+    CopyOnWriteArrayList<PolicySet> late = new CopyOnWriteArrayList<>();
+    follower.tell(new PolicyFollower.AddListener(late::add));
+    probe.awaitAssert(WAIT, () -> assertThat(late).singleElement().satisfies(s -> assertThat(s.revision(scope)).isEqualTo(1)));
 
     long start = System.nanoTime();
     get(client.patch(scope, new CapturePolicy(null, null, null, 0.9, null, null, null), "live", "alice"));
@@ -324,6 +328,7 @@ class CapturePolicyEntityTest {
         : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
     assertThat(live.effective(null, "follow:1", null).anomalyThreshold()).isEqualTo(0.9);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    probe.awaitAssert(WAIT, () -> assertThat(late.get(late.size() - 1).revision(scope)).isEqualTo(2));
     cluster.testKit.stop(follower);
   }
 
