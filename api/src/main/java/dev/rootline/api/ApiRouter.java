@@ -33,6 +33,9 @@ final class ApiRouter {
         new ClusterHandlers(vertx, cluster, settings.storeTimeout());
     ModelHandlers modelHandlers = new ModelHandlers(control.models(), store);
 
+    PolicyHandlers policyHandlers = new PolicyHandlers(control.policies(), store);
+    BodyHandler policyBody = BodyHandler.create(false).setBodyLimit(PolicyRequests.MAX_BODY_BYTES);
+
     Router v1 = Router.router(vertx);
     v1.get("/health").handler(ApiRouter::health);
     v1.get("/stats").handler(ctx -> JsonResponse.ok(ctx, new JsonObject(stats.snapshot())));
@@ -51,6 +54,16 @@ final class ApiRouter {
         .handler(BodyHandler.create(false).setBodyLimit(ModelHandlers.MAX_BODY_BYTES))
         .handler(ModelHandlers.rollbackRequest())
         .handler(modelHandlers::rollback);
+    v1.get("/policies").handler(policyHandlers::list);
+    v1.get("/policies/:scope").handler(PolicyRequests.scope(false)).handler(policyHandlers::get);
+    v1.put("/policies/:scope").handler(policyBody).handler(PolicyRequests.scope(false))
+        .handler(PolicyRequests.user()).handler(PolicyRequests.policyBody()).handler(policyHandlers::put);
+    v1.patch("/policies/:scope").handler(policyBody).handler(PolicyRequests.scope(false))
+        .handler(PolicyRequests.user()).handler(PolicyRequests.policyBody()).handler(policyHandlers::patch);
+    v1.get("/policies/:scope/history").handler(PolicyRequests.scope(true))
+        .handler(PolicyRequests.page(settings)).handler(policyHandlers::history);
+    v1.post("/policies/:scope/revert").handler(policyBody).handler(PolicyRequests.scope(false))
+        .handler(PolicyRequests.user()).handler(PolicyRequests.revertBody()).handler(policyHandlers::revert);
     v1.route().failureHandler(failures);
 
     Router root = Router.router(vertx);

@@ -76,7 +76,7 @@ public final class ApiServer {
     return start(vertx, settings, traces, stats, feed, IssueSources.none(), cluster);
   }
 
-  /** Issues and the cluster view too; no models or policies. */
+  /** Issues and the cluster view, no models or policies (their routes answer empty, 404 or 503). */
   public static Future<ApiServer> start(
       Vertx vertx,
       ApiSettings settings,

@@ -60,7 +60,7 @@ class ModelHandlersTest {
                     new LiveTraceStream(vertx, settings, metrics),
                     metrics,
                     ClusterViewSource.unavailable(),
-                    new ControlSources(models)))
+                    new ControlSources(models, PolicySources.unavailable())))
             .listen(0, "127.0.0.1")
             .await(10, SECONDS);
     http = WebClient.create(vertx);
