@@ -1,6 +1,7 @@
 package dev.rootline.node;
 
 import dev.rootline.actors.capture.CaptureCounters;
+import dev.rootline.actors.capture.CapturePolicyState;
 import dev.rootline.actors.capture.ProbeActor;
 import dev.rootline.actors.trace.DeliveryStats;
 import dev.rootline.actors.trace.PipelineStats;
@@ -29,6 +30,7 @@ final class NodeStats implements StatsSource, AutoCloseable {
   private final CaptureSession capture;
   private final List<String> roles;
   private final AtomicReference<CaptureCounters> assembly = new AtomicReference<>();
+  private final AtomicReference<CapturePolicyState> policy = new AtomicReference<>();
   private volatile Cancellable refresh;
 
   private NodeStats(ActorSystem<?> system, CaptureSession capture, List<String> roles) {
@@ -58,7 +60,12 @@ final class NodeStats implements StatsSource, AutoCloseable {
                   () ->
                       AskPattern.<ProbeActor.Command, CaptureCounters>ask(
                               probe, ProbeActor.GetCounters::new, REFRESH, system.scheduler())
-                          .thenAccept(stats.assembly::set),
+                          .thenAccept(stats.assembly::set)
+                          .thenCompose(
+                              done ->
+                                  AskPattern.<ProbeActor.Command, CapturePolicyState>ask(
+                                      probe, ProbeActor.GetPolicyState::new, REFRESH, system.scheduler()))
+                          .thenAccept(stats.policy::set),
                   system.executionContext());
     }
     return stats;
@@ -80,6 +87,14 @@ final class NodeStats implements StatsSource, AutoCloseable {
     CaptureCounters a = assembly.get();
     if (a != null) {
       out.put("assembly", fields(a));
+    }
+    CapturePolicyState p = policy.get();
+    if (p != null) {
+      // What the capture enforces now: switches read back from the kernel, policed processes.
+      Map<String, Object> enforced = fields(p);
+      enforced.put("counters", fields(p.counters()));
+      enforced.put("processes", p.processes().stream().map(NodeStats::fields).toList());
+      out.put("capturePolicy", enforced);
     }
     out.put("pipeline", PipelineStats.get(system).snapshot());
     // Reliable span delivery: shed spans (capture side) and re-delivered batches (trace side).

@@ -6,7 +6,20 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.rootline.actors.capture.CaptureAssemblySettings;
 import dev.rootline.actors.capture.EventSource;
 import dev.rootline.actors.capture.ProbeActor;
+import dev.rootline.actors.capture.CaptureControl;
+import dev.rootline.actors.capture.CapturePolicySettings;
+import dev.rootline.actors.feedback.FeedbackSink;
 import dev.rootline.actors.issue.IssueEntity;
+import dev.rootline.actors.model.ModelEntity;
+import dev.rootline.actors.model.ModelFollower;
+import dev.rootline.actors.model.ModelLive;
+import dev.rootline.actors.model.ModelSettings;
+import dev.rootline.actors.policy.CapturePolicyEntity;
+import dev.rootline.actors.policy.NodePolicies;
+import dev.rootline.actors.policy.PolicyFollower;
+import dev.rootline.actors.policy.PolicySettings;
+import dev.rootline.persistence.policy.PolicySet;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.rootline.actors.issue.IssueSettings;
 import dev.rootline.actors.issue.IssueUpdates;
 import dev.rootline.actors.stitch.ConnectionEntity;
@@ -18,6 +31,7 @@ import dev.rootline.actors.trace.TraceScorer;
 import dev.rootline.actors.trace.TraceSettings;
 import dev.rootline.api.ApiServer;
 import dev.rootline.api.ApiSettings;
+import dev.rootline.api.ControlSources;
 import dev.rootline.api.IssueSources;
 import dev.rootline.bpf.CaptureSession;
 import dev.rootline.bpf.CaptureSettings;
@@ -152,7 +166,26 @@ public final class RootlineNode implements AutoCloseable {
               : null;
       // Issues before traces: a trace entity records its occurrence on the Issue entity.
       var issueTopic = system.systemActorOf(IssueUpdates.topic(), "issue-updates", Props.empty());
-      IssueEntity.init(system, IssueSettings.create(config), issueTopic, ClusterSettings.TRACE);
+      // The root-cause model learns from feedback; every trace node's scorer follows its live version.
+      var modelTopic = system.systemActorOf(ModelLive.topic(), "model-live", Props.empty());
+      ModelSettings modelSettings = ModelSettings.create(config);
+      ModelEntity.init(system, modelSettings, modelTopic, ClusterSettings.TRACE);
+      if (scorer != null) {
+        system.systemActorOf(
+            ModelFollower.create(system, modelSettings, modelTopic, scorer), "model-follower", Props.empty());
+      }
+      // Capture policies: entities and index on trace nodes, a follower on every node that hands
+      // each new set to this node's probe and scorer (and to the policy tuner's view).
+      PolicySettings policySettings = PolicySettings.create(config);
+      AtomicReference<PolicySet> currentPolicies = new AtomicReference<>(PolicySet.of(policySettings.defaults()));
+      NodePolicies policies =
+          NodePolicies.start(system, policySettings, ClusterSettings.TRACE, List.of(currentPolicies::set));
+      if (scorer != null) {
+        policies.follower().tell(new PolicyFollower.AddListener(set -> scorer.tell(new TraceScorer.UsePolicies(set))));
+      }
+      FeedbackSink feedback =
+          FeedbackWiring.router(system, config, modelSettings, policies.client(), currentPolicies::get);
+      IssueEntity.init(system, IssueSettings.create(config), issueTopic, feedback, ClusterSettings.TRACE);
       TraceRecord.init(system, ClusterSettings.TRACE);
       ActorRef<ShardingEnvelope<TraceEntity.Command>> traceRegion =
           TraceEntity.init(system, traceSettings, scorer, retainedTopic, ClusterSettings.TRACE);
@@ -176,13 +209,17 @@ public final class RootlineNode implements AutoCloseable {
             system.systemActorOf(
                 ProbeActor.create(
                     assembly,
+                    CapturePolicySettings.create(config),
                     EventSource.closing(session::poll, session),
+                    CaptureControl.of(session),
                     span -> shipper.tell(new SpanDelivery.Offer(span)),
                     StitchSettings.get(system).enabled()
                         ? link -> ConnectionEntity.publish(sharding, link)
                         : link -> {}),
                 "probe",
                 ProbeActor.DISPATCHER);
+        ActorRef<ProbeActor.Command> policed = probe;
+        policies.follower().tell(new PolicyFollower.AddListener(set -> policed.tell(new ProbeActor.ApplyPolicies(set))));
         log.info("capturing socket traffic on host {} with eBPF", assembly.host());
       } else {
         log.info("capture disabled (rootline.node.capture-enabled = off)");
@@ -198,7 +235,12 @@ public final class RootlineNode implements AutoCloseable {
         ClusterView view =
             ClusterView.start(
                 system,
-                List.of(TraceEntity.ENTITY_KEY, TraceRecord.ENTITY_KEY, IssueEntity.ENTITY_KEY),
+                List.of(
+                    TraceEntity.ENTITY_KEY,
+                    TraceRecord.ENTITY_KEY,
+                    IssueEntity.ENTITY_KEY,
+                    ModelEntity.ENTITY_KEY,
+                    CapturePolicyEntity.ENTITY_KEY),
                 Duration.ofSeconds(3));
         ClusterViewSource clusterView = view::snapshot;
         vertx = Vertx.vertx();
@@ -213,7 +255,10 @@ public final class RootlineNode implements AutoCloseable {
                         CassandraIssueQueries.create(system),
                         issueFeed::subscribe,
                         new IssueFeedbackGate(ClusterSharding.get(system), Duration.ofSeconds(5))),
-                    clusterView)
+                    clusterView,
+                    new ControlSources(
+                        new ModelApiSources(system, ApiSettings.create(config).storeTimeout()),
+                        new PolicyApiSources(policies.client())))
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
@@ -253,6 +298,11 @@ public final class RootlineNode implements AutoCloseable {
   /** The API's port (useful when configured as 0); -1 on a node without role api. */
   public int apiPort() {
     return api == null ? -1 : api.port();
+  }
+
+  /** This node's kernel capture, or null without one (tests read its policy maps back). */
+  CaptureSession capture() {
+    return capture;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.rootline.actors.inference.RootCausePrior;
 import dev.rootline.actors.inference.RootCauseRanker;
 import dev.rootline.actors.inference.TraceJudge;
 import dev.rootline.persistence.CborSerializable;
+import dev.rootline.persistence.policy.PolicySet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -60,6 +61,14 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
       implements Command, NoSerializationVerificationNeeded {}
 
   /**
+   * Judge with these capture policies from now on (each trace by its root span's effective
+   * policy: anomaly threshold, normal-trace share, muted issues), sent by the node's
+   * PolicyFollower on every change. Node-local.
+   */
+  public record UsePolicies(PolicySet policies)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /**
    * The scorer; restarted (forgetting its baselines) should anything throw, so that one bad trace
    * cannot leave the node deciding by rules alone.
    */
@@ -107,6 +116,10 @@ public final class TraceScorer extends AbstractBehavior<TraceScorer.Command> {
         .onMessage(TrainingFailed.class, this::onTrainingFailed)
         .onMessage(PriorTrained.class, this::onPriorTrained)
         .onMessage(UseRanker.class, this::onUseRanker)
+        .onMessage(UsePolicies.class, use -> {
+          judge.usePolicies(use.policies());
+          return this;
+        })
         .build();
   }
 
