@@ -162,7 +162,8 @@ public final class FeedbackEvaluation {
     return new FeedbackReport(givenRows, rows, labels.size(), labelRows, priorRows.rows().length,
         feedback.labelWeight(), List.copyOf(pointedAt), settings.inference().baselineSample(),
         feedback.confirmedNormalShare(), candidatesBefore, candidatesAfter,
-        candidatesAfter.notWorseThan(candidatesBefore), sensitivity, trainSeconds);
+        candidatesAfter.notWorseThan(candidatesBefore), sensitivity, trainSeconds,
+        prior.weights(), retrained.weights());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.rootline.node.eval;
 
+import dev.rootline.actors.inference.CandidateEvidence;
 import dev.rootline.actors.inference.RankerTraining;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ import java.util.function.Function;
  * @param promoted whether the retrained ranker would be promoted (not worse on AC@1 and AC@3)
  * @param sensitivity other label weights: {AC@1, AC@3} of the held-out faults after retraining
  * @param trainSeconds time of the retraining
+ * @param weightsBefore the prior's weights ({@link dev.rootline.actors.inference.RootCauseRanker#weights()})
+ * @param weightsAfter the retrained ranker's weights
  */
 public record FeedbackReport(
     List<Given> given,
@@ -42,7 +45,9 @@ public record FeedbackReport(
     RankerTraining.Metrics candidatesAfter,
     boolean promoted,
     Map<Integer, double[]> sensitivity,
-    double trainSeconds) {
+    double trainSeconds,
+    double[] weightsBefore,
+    double[] weightsAfter) {
 
   /**
    * A fault feedback was given on.
@@ -93,6 +98,8 @@ public record FeedbackReport(
     heldOut = List.copyOf(heldOut);
     pointedAt = List.copyOf(pointedAt);
     sensitivity = Map.copyOf(sensitivity);
+    weightsBefore = weightsBefore.clone();
+    weightsAfter = weightsAfter.clone();
   }
 
   public double acBefore(int k) {
@@ -155,6 +162,13 @@ public record FeedbackReport(
       b.append("Other label weights, same labels (held-out faults after retraining): ")
           .append(String.join("; ", parts)).append(".\n");
     }
+    b.append("\nWhat the model learnt (logistic-regression weights per evidence dimension):\n\n"
+        + "| evidence | prior | retrained |\n|---|---:|---:|\n");
+    for (int i = 0; i < weightsBefore.length; i++) {
+      String name = i < CandidateEvidence.NAMES.size() ? CandidateEvidence.NAMES.get(i) : "intercept";
+      b.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |\n", name, weightsBefore[i],
+          i < weightsAfter.length ? weightsAfter[i] : Double.NaN));
+    }
     b.append(String.format(Locale.ROOT,
         "\nCapture volume of the held-out faults' replays: the services feedback confirmed (%s) "
             + "keep %s instead of %s of their normal traces (the tuner's rule); a trace keeps the "
@@ -207,7 +221,9 @@ public record FeedbackReport(
     sensitivity.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sens.add(
         String.format(Locale.ROOT, "\"%d\": {\"ac1\": %.4f, \"ac3\": %.4f}", e.getKey(), e.getValue()[0],
             e.getValue()[1])));
-    b.append(String.join(", ", sens)).append("},\n \"given\": [");
+    b.append(String.join(", ", sens)).append("},\n \"weights_before\": ")
+        .append(java.util.Arrays.toString(weightsBefore)).append(", \"weights_after\": ")
+        .append(java.util.Arrays.toString(weightsAfter)).append(",\n \"given\": [");
     for (int i = 0; i < given.size(); i++) {
       Given g = given.get(i);
       b.append(i == 0 ? "\n  " : ",\n  ").append(String.format(Locale.ROOT,
