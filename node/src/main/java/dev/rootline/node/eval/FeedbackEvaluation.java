@@ -149,20 +149,23 @@ public final class FeedbackEvaluation {
     }
     RankerTraining.Metrics candidatesBefore = RankerTraining.evaluate(prior, heldLabels);
     RankerTraining.Metrics candidatesAfter = RankerTraining.evaluate(retrained, heldLabels);
-    Map<Integer, double[]> sensitivity = new LinkedHashMap<>();
+    RankerTraining.Metrics servicesBefore = RankerTraining.evaluateByService(prior, heldLabels);
+    RankerTraining.Metrics servicesAfter = RankerTraining.evaluateByService(retrained, heldLabels);
+    Map<String, double[]> sensitivity = new LinkedHashMap<>();
     for (int w : SENSITIVITY) {
-      if (w == feedback.labelWeight()) {
-        continue;
+      if (w != feedback.labelWeight()) {
+        sensitivity.put("label weight " + w, serviceAc(replayed,
+            RankerTraining.train(priorRows, labels, w, prior.version() + 1)));
       }
-      RootCauseRanker other = RankerTraining.train(priorRows, labels, w, prior.version() + 1);
-      long at1 = replayed.stream().filter(r -> within(serviceRank(other, r), 1)).count();
-      long at3 = replayed.stream().filter(r -> within(serviceRank(other, r), 3)).count();
-      sensitivity.put(w, new double[] {at1 / (double) replayed.size(), at3 / (double) replayed.size()});
     }
+    // Which labels move the ranker: those naming a cause that was not listed give negatives only.
+    List<RankingLabel> listed = labels.stream().filter(RankingLabel::rankable).toList();
+    sensitivity.put("only the " + listed.size() + " labels whose cause was listed", serviceAc(replayed,
+        RankerTraining.train(priorRows, listed, feedback.labelWeight(), prior.version() + 1)));
     return new FeedbackReport(givenRows, rows, labels.size(), labelRows, priorRows.rows().length,
         feedback.labelWeight(), List.copyOf(pointedAt), settings.inference().baselineSample(),
         feedback.confirmedNormalShare(), candidatesBefore, candidatesAfter,
-        candidatesAfter.notWorseThan(candidatesBefore), sensitivity, trainSeconds,
+        servicesBefore, servicesAfter, sensitivity, trainSeconds,
         prior.weights(), retrained.weights());
   }
 
@@ -301,6 +304,13 @@ public final class FeedbackEvaluation {
     List<String> ranked =
         NezhaEvaluation.rankServices(ranker.rank(r.evidence(), 200), r.servicesOnHost());
     return ranked.indexOf(r.item().fault().service()) + 1;
+  }
+
+  /** {AC@1, AC@3} of the held-out faults by this ranker. */
+  private static double[] serviceAc(List<Replayed> replayed, RootCauseRanker ranker) {
+    long at1 = replayed.stream().filter(r -> within(serviceRank(ranker, r), 1)).count();
+    long at3 = replayed.stream().filter(r -> within(serviceRank(ranker, r), 3)).count();
+    return new double[] {at1 / (double) replayed.size(), at3 / (double) replayed.size()};
   }
 
   private static boolean within(int rank, int k) {

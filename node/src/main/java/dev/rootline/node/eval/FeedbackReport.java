@@ -25,8 +25,11 @@ import java.util.function.Function;
  * @param tunedShare the share the tuner's rule gives those services
  * @param candidatesBefore the prior on the held-out incidents' candidates (what promotion compares)
  * @param candidatesAfter the retrained ranker on them
- * @param promoted whether the retrained ranker would be promoted (not worse on AC@1 and AC@3)
- * @param sensitivity other label weights: {AC@1, AC@3} of the held-out faults after retraining
+ * @param servicesBefore the prior on the held-out labels, by service ({@link
+ *     RankerTraining#evaluateByService})
+ * @param servicesAfter the retrained ranker on them, by service
+ * @param sensitivity other trainings on the same feedback (other label weights, a subset of the
+ *     labels), in order: {AC@1, AC@3} of the held-out faults after retraining
  * @param trainSeconds time of the retraining
  * @param weightsBefore the prior's weights ({@link dev.rootline.actors.inference.RootCauseRanker#weights()})
  * @param weightsAfter the retrained ranker's weights
@@ -43,8 +46,9 @@ public record FeedbackReport(
     double tunedShare,
     RankerTraining.Metrics candidatesBefore,
     RankerTraining.Metrics candidatesAfter,
-    boolean promoted,
-    Map<Integer, double[]> sensitivity,
+    RankerTraining.Metrics servicesBefore,
+    RankerTraining.Metrics servicesAfter,
+    Map<String, double[]> sensitivity,
     double trainSeconds,
     double[] weightsBefore,
     double[] weightsAfter) {
@@ -97,9 +101,19 @@ public record FeedbackReport(
     given = List.copyOf(given);
     heldOut = List.copyOf(heldOut);
     pointedAt = List.copyOf(pointedAt);
-    sensitivity = Map.copyOf(sensitivity);
+    sensitivity = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sensitivity));
     weightsBefore = weightsBefore.clone();
     weightsAfter = weightsAfter.clone();
+  }
+
+  /** Promotion by candidate rank only: not worse on AC@1 and AC@3 of the held-back labels. */
+  public boolean promotedByCandidates() {
+    return candidatesAfter.notWorseThan(candidatesBefore);
+  }
+
+  /** Promotion that also asks the services' ranks not to get worse. */
+  public boolean promoted() {
+    return promotedByCandidates() && servicesAfter.notWorseThan(servicesBefore);
   }
 
   public double acBefore(int k) {
@@ -148,18 +162,20 @@ public record FeedbackReport(
         scope, rs.size(), pct(ac(rs, HeldOut::rankBefore, 1)), pct(ac(rs, HeldOut::rankAfter, 1)),
         pct(ac(rs, HeldOut::rankBefore, 3)), pct(ac(rs, HeldOut::rankAfter, 3)))));
     b.append(String.format(Locale.ROOT,
-        "\nCandidate level (what promotion compares; %d held-out incidents whose true service is a "
-            + "candidate): before AC@1 %s, AC@3 %s, mean rank %.1f; after AC@1 %s, AC@3 %s, mean "
-            + "rank %.1f: the retrained model %s.\n",
-        candidatesAfter.rankings(), pct(candidatesBefore.ac1()), pct(candidatesBefore.ac3()),
-        candidatesBefore.meanRank(), pct(candidatesAfter.ac1()), pct(candidatesAfter.ac3()),
-        candidatesAfter.meanRank(), promoted ? "would be promoted" : "would not be promoted"));
+        "\nPromotion check on the held-out incidents as held-back labels (%d whose true service is a "
+            + "candidate): by candidate (`RankerTraining.evaluate`) AC@1 %s → %s, AC@3 %s → %s, mean "
+            + "rank %.1f → %.1f; by service (`evaluateByService`) AC@1 %s → %s, AC@3 %s → %s. "
+            + "Promoted by candidate rank alone: %s; by candidate and service rank: %s.\n",
+        candidatesAfter.rankings(), pct(candidatesBefore.ac1()), pct(candidatesAfter.ac1()),
+        pct(candidatesBefore.ac3()), pct(candidatesAfter.ac3()), candidatesBefore.meanRank(),
+        candidatesAfter.meanRank(), pct(servicesBefore.ac1()), pct(servicesAfter.ac1()),
+        pct(servicesBefore.ac3()), pct(servicesAfter.ac3()),
+        promotedByCandidates() ? "yes" : "no", promoted() ? "yes" : "no"));
     if (!sensitivity.isEmpty()) {
       List<String> parts = new ArrayList<>();
-      sensitivity.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> parts.add(
-          String.format(Locale.ROOT, "weight %d: AC@1 %s, AC@3 %s", e.getKey(), pct(e.getValue()[0]),
-              pct(e.getValue()[1]))));
-      b.append("Other label weights, same labels (held-out faults after retraining): ")
+      sensitivity.forEach((k, v) -> parts.add(
+          String.format(Locale.ROOT, "%s: AC@1 %s, AC@3 %s", k, pct(v[0]), pct(v[1]))));
+      b.append("Retrained otherwise on the same feedback (held-out faults, service level): ")
           .append(String.join("; ", parts)).append(".\n");
     }
     b.append("\nWhat the model learnt (logistic-regression weights per evidence dimension):\n\n"
@@ -210,17 +226,18 @@ public record FeedbackReport(
         "{\"feedback_faults\": %d, \"held_out_faults\": %d, \"labels\": %d, \"label_rows\": %d, "
             + "\"prior_rows\": %d, \"label_weight\": %d, \"train_seconds\": %.2f,\n"
             + " \"ac1_before\": %.4f, \"ac1_after\": %.4f, \"ac3_before\": %.4f, \"ac3_after\": %.4f,\n"
-            + " \"candidates_before\": %s, \"candidates_after\": %s, \"promoted\": %b,\n"
+            + " \"candidates_before\": %s, \"candidates_after\": %s, \"services_before\": %s, "
+            + "\"services_after\": %s,\n \"promoted_by_candidates\": %b, \"promoted\": %b,\n"
             + " \"pointed_at\": [%s], \"normal_share\": %.4f, \"tuned_share\": %.4f,\n"
             + " \"volume_before\": %s, \"volume_after\": %s,\n \"sensitivity\": {",
         given.size(), heldOut.size(), labels, labelRows, priorRows, labelWeight, trainSeconds,
         acBefore(1), acAfter(1), acBefore(3), acAfter(3), json(candidatesBefore),
-        json(candidatesAfter), promoted, String.join(", ", pointedAt.stream().map(FeedbackReport::q).toList()),
+        json(candidatesAfter), json(servicesBefore), json(servicesAfter), promotedByCandidates(),
+        promoted(), String.join(", ", pointedAt.stream().map(FeedbackReport::q).toList()),
         normalShare, tunedShare, json(vb), json(va)));
     List<String> sens = new ArrayList<>();
-    sensitivity.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sens.add(
-        String.format(Locale.ROOT, "\"%d\": {\"ac1\": %.4f, \"ac3\": %.4f}", e.getKey(), e.getValue()[0],
-            e.getValue()[1])));
+    sensitivity.forEach((k, v) -> sens.add(
+        String.format(Locale.ROOT, "%s: {\"ac1\": %.4f, \"ac3\": %.4f}", q(k), v[0], v[1])));
     b.append(String.join(", ", sens)).append("},\n \"weights_before\": ")
         .append(java.util.Arrays.toString(weightsBefore)).append(", \"weights_after\": ")
         .append(java.util.Arrays.toString(weightsAfter)).append(",\n \"given\": [");

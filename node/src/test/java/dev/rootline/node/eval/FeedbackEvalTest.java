@@ -53,7 +53,11 @@ class FeedbackEvalTest {
     assertThat(report.pointedAt()).containsExactlyInAnyOrderElementsOf(
         report.given().stream().map(FeedbackReport.Given::trueService).distinct().toList());
     assertThat(report.candidatesBefore().rankings()).isEqualTo(report.candidatesAfter().rankings());
-    assertThat(report.sensitivity()).containsOnlyKeys(1, 20);
+    assertThat(report.servicesBefore().rankings()).isEqualTo(report.servicesAfter().rankings())
+        .isLessThanOrEqualTo(report.heldOut().size());
+    assertThat(report.promoted()).isEqualTo(report.promotedByCandidates()
+        && report.servicesAfter().notWorseThan(report.servicesBefore()));
+    assertThat(report.sensitivity()).hasSize(3).containsKeys("label weight 1", "label weight 20");
 
     // ranks are ranks; AC@1 <= AC@3
     assertThat(report.heldOut()).allSatisfy(h -> {
