@@ -175,7 +175,7 @@ public record FeedbackReport(
       List<String> parts = new ArrayList<>();
       sensitivity.forEach((k, v) -> parts.add(
           String.format(Locale.ROOT, "%s: AC@1 %s, AC@3 %s", k, pct(v[0]), pct(v[1]))));
-      b.append("Retrained otherwise on the same feedback (held-out faults, service level): ")
+      b.append("\nRetrained otherwise on the same feedback (held-out faults, service level): ")
           .append(String.join("; ", parts)).append(".\n");
     }
     b.append("\nWhat the model learnt (logistic-regression weights per evidence dimension):\n\n"
