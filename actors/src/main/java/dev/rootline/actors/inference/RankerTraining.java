@@ -130,6 +130,86 @@ public final class RankerTraining {
     return new Metrics(rankings, at1 / n, at3 / n, at5 / n, rankSum / n);
   }
 
+  /**
+   * Like {@link #evaluate}, one level up: a service's score is the sum of the probabilities
+   * (softmax over all the label's candidates) of the candidates in it ({@link #serviceOf}), and
+   * the confirmed cause's service is ranked among the services. This is the level an operator
+   * acts on (and the Nezha evaluation scores); a model can gain candidate ranks while losing
+   * service ranks, so promotion should check both. Labels whose confirmed cause lies in no
+   * service (a host) are not counted.
+   */
+  public static Metrics evaluateByService(RootCauseRanker ranker, List<RankingLabel> labels) {
+    int rankings = 0;
+    int at1 = 0;
+    int at3 = 0;
+    int at5 = 0;
+    long rankSum = 0;
+    for (RankingLabel label : labels) {
+      String truth = label.rankable() ? serviceOf(label.confirmedKey()) : null;
+      if (truth == null) {
+        continue;
+      }
+      double[] z = new double[label.keys().size()];
+      double top = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < z.length; i++) {
+        double[] v = label.vectors().get(i);
+        z[i] = usable(v) ? ranker.logit(v) : Double.NEGATIVE_INFINITY;
+        top = Math.max(top, z[i]);
+      }
+      java.util.Map<String, Double> score = new java.util.HashMap<>();
+      for (int i = 0; i < z.length; i++) {
+        String service = serviceOf(label.keys().get(i));
+        if (service != null) {
+          score.merge(service, Double.isInfinite(z[i]) ? 0 : Math.exp(z[i] - top), Double::sum);
+        }
+      }
+      List<String> services = new ArrayList<>(score.keySet());
+      services.sort(Comparator.<String>comparingDouble(s -> -score.get(s)).thenComparing(s -> s));
+      int rank = services.indexOf(truth) + 1;
+      rankings++;
+      at1 += rank <= 1 ? 1 : 0;
+      at3 += rank <= 3 ? 1 : 0;
+      at5 += rank <= 5 ? 1 : 0;
+      rankSum += rank;
+    }
+    if (rankings == 0) {
+      return new Metrics(0, 0, 0, 0, 0);
+    }
+    double n = rankings;
+    return new Metrics(rankings, at1 / n, at3 / n, at5 / n, rankSum / n);
+  }
+
+  /**
+   * The service a candidate key ("LEVEL|subject") lies in, or null (a host, or a key of no known
+   * form): SERVICE|s is s; ENDPOINT|"s METHOD /path" is s; ATTRIBUTE|"a on s METHOD /path" is s.
+   */
+  public static String serviceOf(String key) {
+    int bar = key == null ? -1 : key.indexOf('|');
+    if (bar < 0) {
+      return null;
+    }
+    String level = key.substring(0, bar);
+    String subject = key.substring(bar + 1);
+    String operation;
+    switch (level) {
+      case "SERVICE":
+        return subject.isEmpty() ? null : subject;
+      case "ENDPOINT":
+        operation = subject;
+        break;
+      case "ATTRIBUTE":
+        int on = subject.lastIndexOf(" on ");
+        operation = on < 0 ? "" : subject.substring(on + 4);
+        break;
+      default:
+        return null;
+    }
+    // "service METHOD path": the service is what precedes the last two words
+    int path = operation.lastIndexOf(' ');
+    int method = path <= 0 ? -1 : operation.lastIndexOf(' ', path - 1);
+    return method <= 0 ? null : operation.substring(0, method);
+  }
+
   /** The 1-based rank the ranker gives the label's confirmed cause among its candidates. */
   static int rankOf(RootCauseRanker ranker, RankingLabel label) {
     List<Integer> order = new ArrayList<>();

@@ -123,6 +123,38 @@ class RankerTrainingTest {
   }
 
   @Test
+  void byServiceTheCandidatesOfOneServiceAddUp() {
+    assertThat(RankerTraining.serviceOf("SERVICE|cart:8081")).isEqualTo("cart:8081");
+    assertThat(RankerTraining.serviceOf("ENDPOINT|cart:8081 GET /cart/{id}")).isEqualTo("cart:8081");
+    assertThat(RankerTraining.serviceOf("ATTRIBUTE|query.item=7 on frontend:8080 GET /checkout"))
+        .isEqualTo("frontend:8080");
+    assertThat(RankerTraining.serviceOf("HOST|host-b")).isNull();
+    assertThat(RankerTraining.serviceOf("ENDPOINT|nonsense")).isNull();
+    assertThat(RankerTraining.serviceOf("no bar")).isNull();
+
+    RootCauseRanker fallback = RootCauseRanker.fallback();
+    // b's service candidate ranks above a's, but a's two candidates together outweigh it
+    List<String> keys = List.of("SERVICE|b", "SERVICE|a", "ENDPOINT|a GET /x", "HOST|h");
+    double[] strength = {1.0, 0.9, 0.9, 2.0};
+    List<double[]> vs = new ArrayList<>();
+    for (double x : strength) {
+      double[] v = new double[D];
+      v[0] = x;
+      vs.add(v);
+    }
+    RankingLabel a = label("i1", 1, keys, vs, "SERVICE|a", List.of());
+    RankingLabel b = label("i2", 2, keys, vs, "SERVICE|b", List.of());
+    RankingLabel host = label("i3", 3, keys, vs, "HOST|h", List.of());
+
+    // candidates: HOST|h, SERVICE|b, then a's two (a tie, by key: ENDPOINT first)
+    assertThat(RankerTraining.evaluate(fallback, List.of(a)).meanRank()).isEqualTo(4.0);
+    RankerTraining.Metrics byService = RankerTraining.evaluateByService(fallback, List.of(a, b, host));
+    assertThat(byService.rankings()).as("the host label lies in no service").isEqualTo(2);
+    assertThat(byService.ac1()).isEqualTo(0.5);
+    assertThat(byService.meanRank()).isEqualTo(1.5);
+  }
+
+  @Test
   void labelsThatContradictThePriorFlipItsRanking() {
     RootCausePrior.TrainingSet prior = RootCausePrior.trainingSet(InferenceSettings.DEFAULTS);
     RootCauseRanker before = RootCausePrior.ranker(InferenceSettings.DEFAULTS);

@@ -57,13 +57,7 @@ public final class NezhaEvaluation {
     int i = 0;
     for (FaultCatalog.Fault fault : faults) {
       i++;
-      List<Path> files = new ArrayList<>();
-      for (String name : fault.traceFiles()) {
-        Path f = dir.resolve("trace").resolve(name);
-        if (Files.isRegularFile(f)) {
-          files.add(f);
-        }
-      }
+      List<Path> files = filesOf(dir, fault);
       if (files.isEmpty()) {
         progress.accept(String.format("%s fault %d/%d (%s %s): no trace files, skipped",
             dir.getFileName(), i, faults.size(), fault.injectTime(), fault.type()));
@@ -81,21 +75,54 @@ public final class NezhaEvaluation {
     return results;
   }
 
-  FaultResult evaluate(String system, FaultCatalog.Fault fault, List<Path> files) {
+  /** The fault's minute-files that exist in {@code dir}. */
+  static List<Path> filesOf(Path dir, FaultCatalog.Fault fault) {
+    List<Path> files = new ArrayList<>();
+    for (String name : fault.traceFiles()) {
+      Path f = dir.resolve("trace").resolve(name);
+      if (Files.isRegularFile(f)) {
+        files.add(f);
+      }
+    }
+    return files;
+  }
+
+  /** The spans of the files, client spans marked, in replay order (start, trace, span). */
+  static List<Span> spansOf(List<Path> files) {
     List<Span> spans = new ArrayList<>();
     for (Path f : files) {
       spans.addAll(NezhaCsvReader.read(f));
     }
-    spans = NezhaCsvReader.markClientSpans(spans);
+    spans = new ArrayList<>(NezhaCsvReader.markClientSpans(spans));
+    spans.sort(Comparator.comparingLong(Span::startEpochNanos).thenComparing(Span::traceId)
+        .thenComparing(Span::spanId));
+    return spans;
+  }
+
+  /** The services seen on each host (a host candidate counts for its only service). */
+  static Map<String, Set<String>> servicesOnHost(List<Span> spans) {
     Map<String, Set<String>> servicesOnHost = new HashMap<>();
     for (Span s : spans) {
       servicesOnHost.computeIfAbsent(s.host(), h -> new HashSet<>()).add(s.service());
     }
+    return servicesOnHost;
+  }
+
+  /** Replays spans (in {@link #spansOf} order) through the judge in event time, as the eval does. */
+  static void replay(TraceJudge judge, List<Span> spans, Consumer<TraceReplay.Replayed> out) {
+    TraceReplay replay = new TraceReplay(judge, QUIET, MAX_SPANS, out);
+    spans.forEach(replay::offer);
+    replay.flush();
+  }
+
+  FaultResult evaluate(String system, FaultCatalog.Fault fault, List<Path> files) {
+    List<Span> spans = spansOf(files);
+    Map<String, Set<String>> servicesOnHost = servicesOnHost(spans);
     long start = fault.startNanos();
     long[] counts = new long[7];
     Map<String, Integer> debug = new java.util.TreeMap<>();
     TraceJudge judge = TraceJudge.inline(settings);
-    TraceReplay replay = new TraceReplay(judge, QUIET, MAX_SPANS, r -> {
+    replay(judge, spans, r -> {
       Decision d = r.judgement().decision();
       boolean flagged = RetainedTrace.ANOMALY.equals(d.verdict())
           || RetainedTrace.FAILURE.equals(d.verdict());
@@ -124,10 +151,6 @@ public final class NezhaEvaluation {
         counts[6]++;
       }
     });
-    spans.sort(Comparator.comparingLong(Span::startEpochNanos).thenComparing(Span::traceId)
-        .thenComparing(Span::spanId));
-    spans.forEach(replay::offer);
-    replay.flush();
     List<RootCause> incident = judge.rankSince(start, 200);
     if (DEBUG) {
       progress.accept("  false-alarm findings before injection: " + debug);
