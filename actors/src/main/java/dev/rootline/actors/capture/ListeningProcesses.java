@@ -209,11 +209,12 @@ public final class ListeningProcesses {
       if (read) {
         return listening;
       }
+      entriesUnreadable++; // neither table: the process is gone
     }
     return Map.of();
   }
 
-  /** Adds the LISTEN sockets of one table; false when it could not be read. */
+  /** Adds the LISTEN sockets of one table; false when it could not be read (not counted). */
   private boolean readListening(Path table, Map<Long, Integer> listening) {
     try (BufferedReader in = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
       in.readLine(); // the header
@@ -230,7 +231,6 @@ public final class ListeningProcesses {
       }
       return true;
     } catch (IOException | UncheckedIOException | SecurityException e) {
-      entriesUnreadable++;
       return false;
     }
   }
