@@ -331,6 +331,7 @@ public final class CapturePolicyEnforcer {
       log.warn("Looking in /proc for the processes of {} failed", sought, e);
       return;
     }
+    long before = pidsFoundByProcScan;
     for (ListeningProcesses.Listener l : found) {
       String pidHost = hostNames.hostOf(l.pid());
       for (String service : l.services()) {
@@ -341,7 +342,7 @@ public final class CapturePolicyEnforcer {
         }
       }
     }
-    if (!found.isEmpty()) {
+    if (pidsFoundByProcScan > before) {
       log.info(
           "Capture policy: found {} process(es) of {} in /proc before any span of them",
           found.size(),
