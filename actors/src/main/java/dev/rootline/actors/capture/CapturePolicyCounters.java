@@ -14,10 +14,15 @@ import dev.rootline.persistence.CborSerializable;
  *     off (the kernel cannot see HTTP paths), or because their process is muted
  * @param pidsLearnt (process, service) pairs learnt from server spans
  * @param pidsExpired processes forgotten because {@code /proc/<pid>} was gone
- * @param pidsUntracked server spans of new processes not tracked because {@link
+ * @param pidsUntracked server spans (or {@code /proc} finds) of new processes not tracked because {@link
  *     ServicePids#MAX_PIDS} are
  * @param pidsTracked processes tracked now
  * @param processesPoliced processes with a policy of their own now
+ * @param pidsFoundByProcScan (process, service) pairs learnt from {@code /proc} (the processes of a
+ *     policed service no span had shown yet, see {@link ListeningProcesses})
+ * @param procScans {@code /proc} scans made for them
+ * @param procEntriesSkipped entries those scans skipped: vanished or unreadable, or beyond the
+ *     {@code proc-scan} bounds
  */
 public record CapturePolicyCounters(
     long policySetsApplied,
@@ -28,5 +33,8 @@ public record CapturePolicyCounters(
     long pidsExpired,
     long pidsUntracked,
     long pidsTracked,
-    long processesPoliced)
+    long processesPoliced,
+    long pidsFoundByProcScan,
+    long procScans,
+    long procEntriesSkipped)
     implements CborSerializable {}

@@ -29,7 +29,11 @@ import org.slf4j.LoggerFactory;
  *       global on/off switch, {@code payloadBytes} its global payload size.
  *   <li><b>Service</b> ({@code service:<process:port>}): the kernel cannot tell services apart,
  *       only processes. The processes of a service are learnt from its server spans ({@link
- *       ServicePids}); each gets an entry in the kernel's per-process map: muted when none of its
+ *       ServicePids}) or, for a service with a policy of its own whose processes no span has shown
+ *       yet (a node started after the service was muted never sees one), from {@code /proc}
+ *       ({@link ListeningProcesses}: the processes of that name listening on its port), looked
+ *       for when a policy set names it and at each dead-process check until one is found. Each
+ *       gets an entry in the kernel's per-process map: muted when none of its
  *       services is to be captured, or its own payload size (the largest its captured services
  *       ask for) when that differs from the global one. A process learnt after the policy
  *       arrived gets its entry at once. Muting a service mutes its process: the calls it makes as
@@ -60,6 +64,12 @@ public final class CapturePolicyEnforcer {
   private final String host;
   private final IntPredicate alive;
   private final ServicePids servicePids;
+  /** Names the host of a process found in /proc, as the assembler names a span's. */
+  private final HostNames hostNames;
+  /** Finds the processes of services without spans; null: learn from spans only. */
+  private final ListeningProcesses listening;
+  /** Services looked for in /proc since the last dead-process check (one scan each per check). */
+  private final Set<String> soughtSinceCheck = new HashSet<>();
 
   /** The policies in force; null until the first {@link #apply}. */
   private PolicySet policies;
@@ -86,6 +96,7 @@ public final class CapturePolicyEnforcer {
   private long pidsLearnt;
   private long pidsExpired;
   private long pidsUntracked;
+  private long pidsFoundByProcScan;
 
   /**
    * @param control the kernel's switches, or null to enforce by dropping spans only
@@ -95,8 +106,31 @@ public final class CapturePolicyEnforcer {
     this(control, host, CapturePolicyEnforcer::processExists, new ServicePids());
   }
 
-  /** With a given liveness test of pids and a given table (tests). */
+  /**
+   * Also finding the processes of policed services in {@code /proc} before any span of them (only
+   * with a {@code control}: without one, spans are all there is to enforce on).
+   *
+   * @param hostNames names a found process's host; the same rule the assembler stamps spans with
+   * @param listening looks in the namespaces of this node's host(s) only
+   */
+  public CapturePolicyEnforcer(
+      CaptureControl control, String host, HostNames hostNames, ListeningProcesses listening) {
+    this(control, host, CapturePolicyEnforcer::processExists, new ServicePids(), hostNames, listening);
+  }
+
+  /** With a given liveness test of pids and a given table, learning from spans only (tests). */
   CapturePolicyEnforcer(CaptureControl control, String host, IntPredicate alive, ServicePids servicePids) {
+    this(control, host, alive, servicePids, HostNames.fixed(host == null ? "" : host), null);
+  }
+
+  /** With a given liveness test, table and /proc (tests). */
+  CapturePolicyEnforcer(
+      CaptureControl control,
+      String host,
+      IntPredicate alive,
+      ServicePids servicePids,
+      HostNames hostNames,
+      ListeningProcesses listening) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("the node's host name is required");
     }
@@ -104,6 +138,8 @@ public final class CapturePolicyEnforcer {
     this.host = host;
     this.alive = Objects.requireNonNull(alive);
     this.servicePids = Objects.requireNonNull(servicePids);
+    this.hostNames = Objects.requireNonNull(hostNames);
+    this.listening = control == null ? null : listening;
   }
 
   /** Whether {@code /proc/<pid>} exists (the node runs in the host's pid namespace). */
@@ -139,6 +175,7 @@ public final class CapturePolicyEnforcer {
       }
     }
     serviceCapture.clear();
+    findUnknownProcesses();
 
     boolean enabled = !Boolean.FALSE.equals(hostPolicy.capture());
     if (!enabled) {
@@ -186,8 +223,9 @@ public final class CapturePolicyEnforcer {
   }
 
   /**
-   * Forgets processes that are gone (pids get reused) and clears their kernel entries; retries
-   * kernel writes that failed before.
+   * Forgets processes that are gone (pids get reused) and clears their kernel entries; looks in
+   * {@code /proc} for the processes of policed services that have none known (again, once per
+   * check: a service started or restarted since); retries kernel writes that failed before.
    */
   public void checkProcesses() {
     List<Integer> gone = servicePids.prune(alive);
@@ -195,6 +233,8 @@ public final class CapturePolicyEnforcer {
     for (int pid : gone) {
       desired.remove(pid);
     }
+    soughtSinceCheck.clear();
+    findUnknownProcesses();
     reconcileProcesses();
     if (policies != null) {
       setEnabled(!Boolean.FALSE.equals(hostPolicy.capture()));
@@ -251,7 +291,63 @@ public final class CapturePolicyEnforcer {
         pidsExpired,
         pidsUntracked,
         servicePids.size(),
-        desired.size());
+        desired.size(),
+        pidsFoundByProcScan,
+        listening == null ? 0 : listening.counters().scans(),
+        listening == null ? 0 : listening.counters().entriesUnreadable() + listening.counters().entriesOverBounds());
+  }
+
+  // ---- processes of policed services, before any span of them ----
+
+  /**
+   * Looks in {@code /proc} for the processes of every service whose own policy needs a kernel
+   * entry (capture off, or a payload size of its own) and that has no known process, each at most
+   * once between two dead-process checks; learns what is found as a span would have taught it.
+   * The kernel entries follow in the caller's reconcile.
+   */
+  private void findUnknownProcesses() {
+    if (listening == null || policies == null) {
+      return;
+    }
+    List<String> sought = new ArrayList<>();
+    for (ScopedPolicy p : policies.ofKind(PolicyScope.Kind.SERVICE)) {
+      CapturePolicy own = p.policy();
+      String service = p.scope().name();
+      boolean needsEntry = Boolean.FALSE.equals(own.capture()) || own.payloadBytes() != null;
+      if (needsEntry
+          && servicePids.pidsOf(service).isEmpty()
+          && ListeningProcesses.resolvable(service)
+          && soughtSinceCheck.add(service)) {
+        sought.add(service);
+      }
+    }
+    if (sought.isEmpty()) {
+      return;
+    }
+    List<ListeningProcesses.Listener> found;
+    try {
+      found = listening.find(sought);
+    } catch (RuntimeException e) { // it counts what it cannot read; anything else is a bug to see
+      log.warn("Looking in /proc for the processes of {} failed", sought, e);
+      return;
+    }
+    long before = pidsFoundByProcScan;
+    for (ListeningProcesses.Listener l : found) {
+      String pidHost = hostNames.hostOf(l.pid());
+      for (String service : l.services()) {
+        switch (servicePids.learn(pidHost, service, l.pid())) {
+          case NEW -> pidsFoundByProcScan++;
+          case FULL -> pidsUntracked++;
+          case KNOWN -> {}
+        }
+      }
+    }
+    if (pidsFoundByProcScan > before) {
+      log.info(
+          "Capture policy: found {} process(es) of {} in /proc before any span of them",
+          found.size(),
+          sought);
+    }
   }
 
   // ---- decisions ----

@@ -138,7 +138,8 @@ public final class ProbeActor {
                       CheckProcesses.class,
                       new CheckProcesses(),
                       policySettings.deadPidCheckInterval());
-                  return new ProbeActor(ctx, settings, source, control, spans, links, nowEpochNanos)
+                  return new ProbeActor(
+                          ctx, settings, policySettings, source, control, spans, links, nowEpochNanos)
                       .behavior();
                 }));
   }
@@ -146,6 +147,7 @@ public final class ProbeActor {
   private ProbeActor(
       ActorContext<Command> context,
       CaptureAssemblySettings settings,
+      CapturePolicySettings policySettings,
       EventSource source,
       CaptureControl control,
       Consumer<Span> spans,
@@ -155,7 +157,14 @@ public final class ProbeActor {
     context.setLoggerName(ProbeActor.class);
     this.source = source;
     this.nowEpochNanos = nowEpochNanos;
-    this.policy = new CapturePolicyEnforcer(control, settings.host());
+    // A node that names hosts by network namespace captures them all: processes of policed
+    // services are looked for in every namespace, else in this node's own (its host's) only.
+    this.policy =
+        new CapturePolicyEnforcer(
+            control,
+            settings.host(),
+            settings.hostNames(),
+            ListeningProcesses.create(policySettings, settings.hostFromNetworkNamespace()));
     this.assembler = new SpanAssembler(settings, span -> deliver(spans, span));
     assembler.publishLinksTo(link -> publish(links, link));
   }

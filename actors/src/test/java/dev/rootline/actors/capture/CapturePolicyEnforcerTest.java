@@ -285,6 +285,135 @@ class CapturePolicyEnforcerTest {
     assertThat(pids.learn("h", "x:1", 0)).as("no pid, nothing learnt").isEqualTo(ServicePids.Learnt.KNOWN);
   }
 
+  // ---- processes found in /proc before any span of them ----
+
+  private static final long NS = 4026531840L;
+
+  /** An enforcer over a fixture /proc; pid 20 is on host "netns-b" (a node naming hosts by namespace). */
+  private CapturePolicyEnforcer withProc(ProcFixture proc) {
+    return new CapturePolicyEnforcer(
+        kernel,
+        HOST,
+        pid -> !dead.contains(pid),
+        new ServicePids(),
+        pid -> pid == 20 ? "netns-b" : HOST,
+        new ListeningProcesses(proc.root, true, 1000, 1000, 1000));
+  }
+
+  private static ProcFixture python(ProcFixture proc, int pid, int... ports) {
+    proc.process(pid, "python3", NS);
+    String[] lines = new String[ports.length];
+    for (int i = 0; i < ports.length; i++) {
+      lines[i] = ProcFixture.ipv4(i, ports[i], ListeningProcesses.TCP_LISTEN, pid * 100L + i);
+      proc.socketFd(pid, 3 + i, pid * 100L + i);
+    }
+    return proc.tcp(pid, lines);
+  }
+
+  @Test
+  void aServiceMutedBeforeAnySpanOfItIsFoundInProcAndMutedAtOnce() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rootline-proc-fixture");
+    try {
+      ProcFixture proc = python(new ProcFixture(dir, NS), 10, 8083);
+      CapturePolicyEnforcer enforcer = withProc(proc);
+
+      enforcer.apply(BASE.with(scoped(PolicyScope.service("python3:8083"), 1, capture(false))));
+
+      assertThat(kernel.writes).containsExactly("set 10 " + ProcessPolicy.mute(), "payload 256", "enabled true");
+      assertThat(enforcer.state().processes())
+          .containsExactly(new PolicedProcess(10, HOST, List.of("python3:8083"), true, -1, true));
+      assertThat(enforcer.admit(server("python3:8083", 10, "/in-flight"))).isFalse();
+      CapturePolicyCounters counters = enforcer.counters();
+      assertThat(counters.pidsFoundByProcScan()).isEqualTo(1);
+      assertThat(counters.pidsLearnt()).as("the span taught nothing new").isZero();
+      assertThat(counters.procScans()).isEqualTo(1);
+      assertThat(counters.procEntriesSkipped()).isZero();
+
+      enforcer.checkProcesses();
+      assertThat(enforcer.counters().procScans()).as("a service with a known process is not sought").isEqualTo(1);
+    } finally {
+      ProcFixture.delete(dir);
+    }
+  }
+
+  @Test
+  void aServiceStartedAfterThePolicyIsFoundAtTheNextCheckAndSoughtAtMostOncePerCheck() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rootline-proc-fixture");
+    try {
+      ProcFixture proc = new ProcFixture(dir, NS);
+      CapturePolicyEnforcer enforcer = withProc(proc);
+      PolicySet muted = BASE.with(scoped(PolicyScope.service("python3:8083"), 1, capture(false)));
+      enforcer.apply(muted);
+      enforcer.apply(muted.with(scoped(PolicyScope.service("java:8082"), 1, payload(64))));
+      assertThat(enforcer.counters().procScans()).as("python3:8083 once, then java:8082 alone").isEqualTo(2);
+      enforcer.apply(muted);
+      assertThat(enforcer.counters().procScans()).as("nothing new to seek until the check").isEqualTo(2);
+      kernel.writes.clear();
+
+      python(proc, 20, 8083); // started now, in another namespace (host)
+      proc.process(30, "java", NS).tcp6(30, ProcFixture.ipv6(0, 8082, ListeningProcesses.TCP_LISTEN, 777)).socketFd(30, 9, 777);
+      enforcer.checkProcesses();
+
+      assertThat(enforcer.counters().procScans()).as("both sought in one scan").isEqualTo(3);
+      assertThat(kernel.writes).containsExactlyInAnyOrder("set 20 " + ProcessPolicy.mute(), "set 30 " + ProcessPolicy.payload(64));
+      assertThat(enforcer.state().processes()).containsExactly(
+          new PolicedProcess(20, "netns-b", List.of("python3:8083"), true, -1, true),
+          new PolicedProcess(30, HOST, List.of("java:8082"), false, 64, true));
+
+      // python3 exits: forgotten, its entry cleared, and sought again (a restart is found)
+      proc.remove(20);
+      dead.add(20);
+      enforcer.checkProcesses();
+      assertThat(kernel.writes).endsWith("clear 20");
+      assertThat(enforcer.counters().procScans()).isEqualTo(4);
+      assertThat(enforcer.counters().pidsExpired()).isEqualTo(1);
+      dead.remove(20);
+      python(proc, 21, 8083);
+      enforcer.checkProcesses();
+      assertThat(kernel.processes).containsOnlyKeys(21, 30);
+    } finally {
+      ProcFixture.delete(dir);
+    }
+  }
+
+  @Test
+  void aProcessFoundServingAlsoAnotherServiceStaysCapturedAndCapturedServicesAreNotSought() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rootline-proc-fixture");
+    try {
+      ProcFixture proc = python(new ProcFixture(dir, NS), 10, 8083, 9000);
+      CapturePolicyEnforcer enforcer = withProc(proc);
+
+      enforcer.apply(BASE.with(scoped(PolicyScope.service("python3:9000"), 1, capture(true)))
+          .with(scoped(PolicyScope.service("python3"), 1, capture(false))));
+      assertThat(enforcer.counters().procScans()).as("capture on needs no entry; no port, no scan").isZero();
+
+      enforcer.apply(BASE.with(scoped(PolicyScope.service("python3:8083"), 1, capture(false))));
+      assertThat(enforcer.servicePids().servicesOf(10)).containsExactly("python3:8083", "python3:9000");
+      assertThat(kernel.processes).as("python3:9000 is captured: the process is not muted").isEmpty();
+      assertThat(enforcer.admit(server("python3:8083", 10, "/muted"))).isFalse();
+      assertThat(enforcer.admit(server("python3:9000", 10, "/captured"))).isTrue();
+    } finally {
+      ProcFixture.delete(dir);
+    }
+  }
+
+  @Test
+  void withoutAKernelNothingIsSoughtInProc() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rootline-proc-fixture");
+    try {
+      ProcFixture proc = python(new ProcFixture(dir, NS), 10, 8083);
+      CapturePolicyEnforcer enforcer =
+          new CapturePolicyEnforcer(null, HOST, pid -> true, new ServicePids(), pid -> HOST,
+              new ListeningProcesses(proc.root, true, 1000, 1000, 1000));
+      enforcer.apply(BASE.with(scoped(PolicyScope.service("python3:8083"), 1, capture(false))));
+      enforcer.checkProcesses();
+      assertThat(enforcer.counters().procScans()).isZero();
+      assertThat(enforcer.servicePids().size()).isZero();
+    } finally {
+      ProcFixture.delete(dir);
+    }
+  }
+
   // ---- builders ----
 
   private static CapturePolicy capture(boolean on) {

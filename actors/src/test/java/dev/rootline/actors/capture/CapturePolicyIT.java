@@ -17,6 +17,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +69,7 @@ class CapturePolicyIT {
           def log_message(self, fmt, *args):
               pass
 
-      srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+      srv = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0), Handler)
       print("PORT", srv.server_address[1], flush=True)
       srv.serve_forever()
       """;
@@ -185,6 +187,77 @@ class CapturePolicyIT {
   }
 
   @Test
+  void aServiceMutedBeforeAnySpanOfItIsFoundInProcAndMutedInTheKernel() throws Exception {
+    // The name spans give the server: its process name and listening port. No request was made
+    // yet, so the probe has seen no span of it: its process can only come from /proc.
+    String service = "python3:" + port;
+    PolicyScope scope = PolicyScope.service(service);
+
+    CapturePolicyState muted = apply(PolicySet.of(DEFAULTS).with(scoped(scope, 1, capture(false))));
+    assertThat(session.processPolicy(pid)).as("the kernel map, read back").contains(ProcessPolicy.mute());
+    assertThat(muted.processes()).containsExactly(new PolicedProcess(pid, "policy-it", List.of(service), true, -1, true));
+    assertThat(muted.counters().pidsFoundByProcScan()).isEqualTo(1);
+    assertThat(muted.counters().pidsLearnt()).as("no span taught it").isZero();
+    long refusedBefore = session.counters().refusedByPolicy();
+    for (int i = 0; i < 5; i++) {
+      assertThat(get("/early-" + i)).isEqualTo("ok /early-" + i);
+    }
+    assertThat(spansWithin(QUIET_MILLIS, s -> true)).as("no span of a service muted before its first").isEmpty();
+    assertThat(session.counters().refusedByPolicy() - refusedBefore).isGreaterThanOrEqualTo(5 * 4);
+
+    apply(PolicySet.of(DEFAULTS).with(scoped(scope, 2, capture(true))));
+    assertThat(session.processPolicy(pid)).isEmpty();
+    assertThat(get("/lifted")).isEqualTo("ok /lifted");
+    Span lifted = awaitSpan(s -> s.path().equals("/lifted"));
+    assertThat(lifted.service()).as("/proc named it as the assembler does").isEqualTo(service);
+    assertThat(lifted.pid()).isEqualTo(pid);
+    assertThat(policyState().counters().kernelUpdateFailures()).isZero();
+  }
+
+  @Test
+  void aServiceStartedAfterItsPolicyIsMutedAtTheNextProcessCheck() throws Exception {
+    int latePort;
+    try (ServerSocket probePort = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      latePort = probePort.getLocalPort();
+    }
+    String service = "python3:" + latePort;
+    CapturePolicyState before = apply(PolicySet.of(DEFAULTS).with(scoped(PolicyScope.service(service), 1, capture(false))));
+    assertThat(before.processes()).as("nothing listens there yet").isEmpty();
+
+    Process late =
+        new ProcessBuilder("python3", dir.resolve("server.py").toString(), Integer.toString(latePort))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      String portLine =
+          new BufferedReader(new InputStreamReader(late.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      assertThat(portLine).isEqualTo("PORT " + latePort);
+      int latePid = (int) late.pid();
+      session.addTargetPid(latePid);
+
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (session.processPolicy(latePid).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(session.processPolicy(latePid))
+          .as("muted by the dead-pid check's /proc scan, within its interval")
+          .contains(ProcessPolicy.mute());
+      for (int i = 0; i < 3; i++) {
+        assertThat(get(latePort, "/late-" + i)).isEqualTo("ok /late-" + i);
+      }
+      assertThat(spansWithin(QUIET_MILLIS, s -> s.path().startsWith("/late"))).isEmpty();
+      CapturePolicyState state = policyState();
+      assertThat(state.processes()).contains(new PolicedProcess(latePid, "policy-it", List.of(service), true, -1, true));
+      assertThat(state.counters().procScans()).isGreaterThanOrEqualTo(2);
+    } finally {
+      late.destroy();
+      if (!late.waitFor(5, TimeUnit.SECONDS)) {
+        late.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void theHostSwitchStopsAndResumesTheWholeCaptureAndEndpointsAreDroppedInUserSpace() throws Exception {
     String service = learnTheServer();
     PolicySet base = PolicySet.of(DEFAULTS);
@@ -263,7 +336,11 @@ class CapturePolicyIT {
   }
 
   private String get(String path) throws IOException {
-    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+    return get(port, path);
+  }
+
+  private String get(int toPort, String path) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + toPort + path).toURL().openConnection();
     c.setConnectTimeout((int) WAIT.toMillis());
     c.setReadTimeout((int) WAIT.toMillis());
     try {
