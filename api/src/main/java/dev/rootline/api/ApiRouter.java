@@ -34,6 +34,7 @@ final class ApiRouter {
     ModelHandlers modelHandlers = new ModelHandlers(control.models(), store);
 
     PolicyHandlers policyHandlers = new PolicyHandlers(control.policies(), store);
+    MissedAnomalyHandler missedHandler = new MissedAnomalyHandler(control.missed(), store);
     BodyHandler policyBody = BodyHandler.create(false).setBodyLimit(PolicyRequests.MAX_BODY_BYTES);
 
     Router v1 = Router.router(vertx);
@@ -47,6 +48,9 @@ final class ApiRouter {
         .handler(BodyHandler.create(false).setBodyLimit(FeedbackRequest.MAX_BODY_BYTES))
         .handler(RequestValidation.issueId())
         .handler(issueHandlers::giveFeedback);
+    v1.post("/feedback/missed-anomaly")
+        .handler(BodyHandler.create(false).setBodyLimit(FeedbackRequest.MAX_BODY_BYTES))
+        .handler(missedHandler::report);
     v1.get("/stream").handler(stream::open);
     v1.get("/cluster").handler(clusterHandlers::view);
     v1.get("/models").handler(ModelHandlers.listRequest()).handler(modelHandlers::list);

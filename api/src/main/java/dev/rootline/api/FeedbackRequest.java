@@ -43,6 +43,14 @@ final class FeedbackRequest {
       throw ApiProblem.badRequest("noise is said of the whole issue: no level or subject");
     }
     String comment = text(body, "comment", MAX_COMMENT, false);
+    String by = by(ctx, body);
+    return new IssueFeedback(
+        UUID.randomUUID().toString(), kind, levelText == null ? null : level(levelText), subject, comment, by,
+        nowMillis);
+  }
+
+  /** Who said it: the body's "by", else the X-Rootline-User header, else "api". */
+  static String by(RoutingContext ctx, JsonObject body) {
     String by = text(body, "by", MAX_BY, false);
     if (by == null) {
       String header = ctx.request().getHeader("X-Rootline-User");
@@ -51,16 +59,14 @@ final class FeedbackRequest {
         throw ApiProblem.badRequest("X-Rootline-User is at most " + MAX_BY + " characters");
       }
     }
-    return new IssueFeedback(
-        UUID.randomUUID().toString(), kind, levelText == null ? null : level(levelText), subject, comment, by,
-        nowMillis);
+    return by;
   }
 
   static String kindName(IssueFeedback.Kind kind) {
     return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  private static JsonObject object(RoutingContext ctx) {
+  static JsonObject object(RoutingContext ctx) {
     String raw = ctx.body() == null ? null : ctx.body().asString();
     if (raw == null || raw.isBlank()) {
       throw ApiProblem.badRequest("a feedback is a JSON object, e.g. {\"kind\":\"confirm\",\"level\":\"service\",\"subject\":\"java:8082\"}");
@@ -76,7 +82,7 @@ final class FeedbackRequest {
     throw ApiProblem.badRequest("a feedback is a JSON object");
   }
 
-  private static String text(JsonObject body, String field, int max, boolean required) {
+  static String text(JsonObject body, String field, int max, boolean required) {
     Object value = body.getValue(field);
     if (value == null) {
       if (required) {

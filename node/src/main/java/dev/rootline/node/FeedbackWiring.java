@@ -9,9 +9,14 @@ import dev.rootline.actors.feedback.TunerSettings;
 import dev.rootline.actors.model.ModelEntity;
 import dev.rootline.actors.model.ModelSettings;
 import dev.rootline.actors.policy.PolicyClient;
+import dev.rootline.api.MissedAnomalies;
 import dev.rootline.persistence.IssueFeedback;
 import dev.rootline.persistence.policy.PolicyChange;
 import dev.rootline.persistence.policy.PolicySet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
@@ -53,5 +58,27 @@ final class FeedbackWiring {
           }
         };
     return new FeedbackRouter(labels, tuned, new PolicyTuner(TunerSettings.create(config)), System::currentTimeMillis);
+  }
+
+  /**
+   * {@code POST /feedback/missed-anomaly}: the tuner lowers the endpoint's anomaly threshold a step;
+   * the change names the reporter and their comment.
+   */
+  static MissedAnomalies missed(Config config, PolicyClient policies, Supplier<PolicySet> current) {
+    PolicyTuner tuner = new PolicyTuner(TunerSettings.create(config));
+    return (endpoint, by, comment) -> {
+      List<CompletableFuture<PolicyChange>> changes = new ArrayList<>();
+      for (PolicyProposal p : tuner.missed(endpoint, by, current.get())) {
+        String reason = comment == null ? p.reason() : p.reason() + " (\"" + comment + "\")";
+        changes.add(
+            policies
+                .change(p.scope(), true, p.patch(), PolicyChange.FEEDBACK, reason, TUNER,
+                    "missed-anomaly:" + UUID.randomUUID(), p.expiresAtMillis())
+                .thenApply(accepted -> accepted.change())
+                .toCompletableFuture());
+      }
+      return CompletableFuture.allOf(changes.toArray(CompletableFuture[]::new))
+          .thenApply(done -> changes.stream().map(CompletableFuture::join).filter(c -> c != null).toList());
+    };
   }
 }

@@ -15,11 +15,10 @@ import dev.rootline.actors.model.ModelFollower;
 import dev.rootline.actors.model.ModelLive;
 import dev.rootline.actors.model.ModelSettings;
 import dev.rootline.actors.policy.CapturePolicyEntity;
+import dev.rootline.actors.policy.CurrentPolicies;
 import dev.rootline.actors.policy.NodePolicies;
 import dev.rootline.actors.policy.PolicyFollower;
 import dev.rootline.actors.policy.PolicySettings;
-import dev.rootline.persistence.policy.PolicySet;
-import java.util.concurrent.atomic.AtomicReference;
 import dev.rootline.actors.issue.IssueSettings;
 import dev.rootline.actors.issue.IssueUpdates;
 import dev.rootline.actors.stitch.ConnectionEntity;
@@ -177,7 +176,7 @@ public final class RootlineNode implements AutoCloseable {
       // Capture policies: entities and index on trace nodes, a follower on every node that hands
       // each new set to this node's probe and scorer (and to the policy tuner's view).
       PolicySettings policySettings = PolicySettings.create(config);
-      AtomicReference<PolicySet> currentPolicies = new AtomicReference<>(PolicySet.of(policySettings.defaults()));
+      CurrentPolicies currentPolicies = CurrentPolicies.get(system);
       NodePolicies policies =
           NodePolicies.start(system, policySettings, ClusterSettings.TRACE, List.of(currentPolicies::set));
       if (scorer != null) {
@@ -258,7 +257,8 @@ public final class RootlineNode implements AutoCloseable {
                     clusterView,
                     new ControlSources(
                         new ModelApiSources(system, ApiSettings.create(config).storeTimeout()),
-                        new PolicyApiSources(policies.client())))
+                        new PolicyApiSources(policies.client()),
+                        FeedbackWiring.missed(config, policies.client(), currentPolicies::get)))
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package dev.rootline.actors.capture;
 
 import dev.rootline.bpf.ProcessPolicy;
+import dev.rootline.persistence.PathTemplate;
 import dev.rootline.persistence.Span;
 import dev.rootline.persistence.policy.CapturePolicy;
 import dev.rootline.persistence.policy.PolicyScope;
@@ -399,9 +400,7 @@ public final class CapturePolicyEnforcer {
 
   /** The endpoint scope name of a span, as {@link PolicyScope#endpoint} builds it. */
   static String endpointOf(Span span) {
-    String path = span.path() == null ? "/" : span.path();
-    int q = path.indexOf('?');
-    return span.service() + " " + span.method() + " " + (q >= 0 ? path.substring(0, q) : path);
+    return span.service() + " " + span.method() + " " + PathTemplate.of(span.path());
   }
 
   /** "service METHOD path" → service (a process name may hold spaces; method and path do not). */

@@ -53,8 +53,8 @@ public record ModelSettings(
     if (maxVersions < 2) {
       throw new IllegalArgumentException("max-versions must be at least 2: " + maxVersions);
     }
-    if (!(heldBackShare > 0 && heldBackShare < 1)) {
-      throw new IllegalArgumentException("held-back-share must be in (0, 1): " + heldBackShare);
+    if (!(heldBackShare >= 0 && heldBackShare < 1)) {
+      throw new IllegalArgumentException("held-back-share must be in [0, 1): " + heldBackShare);
     }
     if (labelWeight < 1) {
       throw new IllegalArgumentException("label-weight must be positive: " + labelWeight);

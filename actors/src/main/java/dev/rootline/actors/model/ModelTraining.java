@@ -38,6 +38,12 @@ final class ModelTraining {
       long liveVersion,
       double[] liveWeights) {
     RankerTraining.Split split = RankerTraining.split(labels, settings.heldBackShare());
+    // Labels of one or two issues would all fall on one side of the split, and a model trained on
+    // none of them changes nothing: until there are enough issues, every label trains.
+    long issues = labels.stream().map(RankingLabel::issueId).distinct().count();
+    if (issues < MIN_ISSUES_TO_HOLD_BACK || split.training().isEmpty()) {
+      split = new RankerTraining.Split(labels, List.of());
+    }
     RootCauseRanker candidate =
         RankerTraining.train(
             RootCausePrior.trainingSet(settings.inference()), split.training(), settings.labelWeight(),
@@ -45,15 +51,30 @@ final class ModelTraining {
     RootCauseRanker live = RootCauseRanker.ofWeights(liveWeights, liveVersion);
     RankerTraining.Metrics candidateMetrics = RankerTraining.evaluate(candidate, split.heldBack());
     RankerTraining.Metrics liveMetrics = RankerTraining.evaluate(live, split.heldBack());
-    return decide(
-        version,
-        candidate.weights(),
-        split.training().size(),
-        split.heldBack().size(),
-        candidateMetrics,
-        liveVersion,
-        liveMetrics);
+    // By service too: a model can keep the exact candidate's rank yet lose the service it lies
+    // in (seen on Nezha: same AC@k by candidate, AC@3 by service 40% -> 20%).
+    boolean servicesNoWorse =
+        RankerTraining.evaluateByService(candidate, split.heldBack())
+            .notWorseThan(RankerTraining.evaluateByService(live, split.heldBack()));
+    Result result =
+        decide(
+            version,
+            candidate.weights(),
+            split.training().size(),
+            split.heldBack().size(),
+            candidateMetrics,
+            liveVersion,
+            liveMetrics);
+    if (result.promote() && !servicesNoWorse && candidateMetrics.rankings() > 0) {
+      return new Result(result.version(), result.weights(), result.labelsUsed(), result.heldBack(),
+          result.candidate(), result.live(), false,
+          "worse by service on the held-back rankings (" + result.reason() + ")");
+    }
+    return result;
   }
+
+  /** Fewer distinct issues than this among the labels: none is held back. */
+  static final int MIN_ISSUES_TO_HOLD_BACK = 3;
 
   /**
    * The promotion rule: the candidate goes live when its AC@1 and AC@3 on the held-back labels are

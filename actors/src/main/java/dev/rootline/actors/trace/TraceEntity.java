@@ -1,6 +1,7 @@
 package dev.rootline.actors.trace;
 
 import dev.rootline.actors.issue.IssueEntity;
+import dev.rootline.actors.policy.CurrentPolicies;
 import dev.rootline.actors.stitch.MergedSpans;
 import dev.rootline.actors.stitch.StitchCounters;
 import dev.rootline.actors.stitch.StitchSettings;
@@ -241,6 +242,9 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
   private final StitchCounters stitchCounters;
   private MergeInto mergedInto;
   private long firstSpanAtNanos;
+  // The longest quiet period the capture policies give this trace's spans (null before any).
+  private Duration quietPeriod;
+  private final CurrentPolicies policies;
 
   private TraceEntity(
       ActorContext<Command> context,
@@ -260,6 +264,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     this.retainedTraces = retainedTraces;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.stats = PipelineStats.get(context.getSystem());
+    this.policies = CurrentPolicies.get(context.getSystem());
     this.stitch = StitchSettings.get(context.getSystem());
     this.stitchCounters = StitchCounters.get(context.getSystem());
     this.deliveryStats = DeliveryStats.get(context.getSystem());
@@ -371,6 +376,7 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
       firstSpanAtNanos = System.nanoTime();
     }
     spans.put(span.spanId(), span);
+    quietPeriod = longer(quietPeriod, policyQuietPeriod(span));
     switch (phase) {
       case SCORING, PERSISTING -> changedSinceDecision = true;
       case DECIDED -> {
@@ -383,12 +389,37 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
               Tick.MAX_DURATION_REACHED, Tick.MAX_DURATION_REACHED, settings.maxDuration());
         }
         timers.startSingleTimer(
-            Tick.QUIET_PERIOD_ELAPSED, Tick.QUIET_PERIOD_ELAPSED, settings.quietPeriod());
+            Tick.QUIET_PERIOD_ELAPSED, Tick.QUIET_PERIOD_ELAPSED, quietPeriod);
       }
     }
     if (phase == Phase.COLLECTING && spans.size() >= settings.maxSpans()) {
       decide();
     }
+  }
+
+  /**
+   * The quiet period the capture policy in force gives this span (its endpoint over its service
+   * over its host over global); a trace waits the longest of its spans'. A name no policy scope
+   * can hold falls back to the configured quiet period.
+   */
+  private Duration policyQuietPeriod(Span span) {
+    try {
+      String endpoint =
+          span.service() + " " + (span.method() == null || span.method().isBlank() ? "?" : span.method()) + " "
+              + Endpoint.template(span.path());
+      Long millis = policies.get().effective(blankToNull(span.host()), span.service(), endpoint).quietPeriodMillis();
+      return millis == null ? settings.quietPeriod() : Duration.ofMillis(millis);
+    } catch (IllegalArgumentException e) {
+      return settings.quietPeriod();
+    }
+  }
+
+  private static Duration longer(Duration a, Duration b) {
+    return a == null || b.compareTo(a) > 0 ? b : a;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   /** Back to collecting: late spans get a fresh quiet period and maximum duration. */
@@ -397,7 +428,8 @@ public final class TraceEntity extends AbstractBehavior<TraceEntity.Command> {
     timers.startSingleTimer(
         Tick.MAX_DURATION_REACHED, Tick.MAX_DURATION_REACHED, settings.maxDuration());
     timers.startSingleTimer(
-        Tick.QUIET_PERIOD_ELAPSED, Tick.QUIET_PERIOD_ELAPSED, settings.quietPeriod());
+        Tick.QUIET_PERIOD_ELAPSED, Tick.QUIET_PERIOD_ELAPSED,
+        quietPeriod == null ? settings.quietPeriod() : quietPeriod);
   }
 
   private Behavior<Command> onTraceComplete() {

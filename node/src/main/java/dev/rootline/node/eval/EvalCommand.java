@@ -76,8 +76,7 @@ public final class EvalCommand {
     var settings = TraceSettings.create(config).scorer();
     long t0 = System.nanoTime();
     if (feedback) {
-      FeedbackReport report = new FeedbackEvaluation(settings, FeedbackSettings.create(
-          config.getConfig("rootline.actors.trace.scorer.inference.feedback")), System.err::println)
+      FeedbackReport report = new FeedbackEvaluation(settings, FeedbackSettings.create(config), System.err::println)
           .evaluate(dirs);
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.err.printf("feedback on %d faults, %d held out, in %.0f s%n", report.given().size(),
@@ -154,16 +153,16 @@ public final class EvalCommand {
         + "Method: per system the faults are split in half by a hash of their injection time. On "
         + "the first half feedback is given from the ground truth, as an operator would: for the "
         + "incident's ranking and those of its last occurrences (anomalous traces through the "
-        + "injected pod, at most `occurrences-per-feedback`), the true service's candidate is "
+        + "injected pod, at most `rootline.actors.issue.labels-per-feedback`), the true service's candidate is "
         + "confirmed when it is listed, else the service is named as a cause that was not listed "
         + "(then every listed candidate is a negative). Each ranking carries the evidence vectors "
         + "it was scored on, so it becomes labelled rows; the ranker is retrained on the prior's "
         + "simulated rows plus these (`RankerTraining.train`, each label row counted "
-        + "`label-weight` times). The other half is never given feedback: its incidents are "
+        + "`rootline.actors.model.label-weight` times). The other half is never given feedback: its incidents are "
         + "ranked by the prior (\"before\", the same numbers as plain eval for these faults) and "
         + "by the retrained ranker (\"after\"), from the same evidence. Capture: the policy "
         + "tuner's rule for a confirmed root cause raises its service's normal-trace share to "
-        + "`confirmed-normal-share`; the held-out faults are replayed with the configured and "
+        + "`rootline.actors.feedback.tuner.boost-normal-share`; the held-out faults are replayed with the configured and "
         + "with the tuned policies (`TraceJudge.usePolicies`) and their retained traces and "
         + "spans counted.\n\n"
         + report.markdown()

@@ -1,13 +1,14 @@
 package dev.rootline.persistence.policy;
 
 import dev.rootline.persistence.CborSerializable;
+import dev.rootline.persistence.PathTemplate;
 import java.util.Locale;
 
 /**
  * What a capture policy applies to. Written as text in URLs and events: {@code global}, {@code
  * host:<host>}, {@code service:<service>} (e.g. {@code service:java:8082}) or {@code
- * endpoint:<service> <METHOD> <path>} (e.g. {@code endpoint:java:8082 GET /search}, the operation
- * name spans and root causes use). A narrower scope overrides a wider one field by field.
+ * endpoint:<service> <METHOD> <path-template>} (e.g. {@code endpoint:java:8082 GET /cart/{id}}, the
+ * operation name baselines and root causes use). A narrower scope overrides a wider one field by field.
  */
 public record PolicyScope(Kind kind, String name) implements CborSerializable {
 
@@ -79,11 +80,12 @@ public record PolicyScope(Kind kind, String name) implements CborSerializable {
     return new PolicyScope(Kind.SERVICE, service);
   }
 
-  /** The endpoint scope of an operation "service METHOD path" (query strings are dropped). */
+  /**
+   * The endpoint scope of a request: "service METHOD path-template" ({@link PathTemplate}: query
+   * dropped, ids as {@code {id}}), the operation name baselines and root causes use.
+   */
   public static PolicyScope endpoint(String service, String method, String path) {
-    String bare = path == null ? "/" : path;
-    int q = bare.indexOf('?');
-    return new PolicyScope(Kind.ENDPOINT, service + " " + method + " " + (q >= 0 ? bare.substring(0, q) : bare));
+    return new PolicyScope(Kind.ENDPOINT, service + " " + method + " " + PathTemplate.of(path));
   }
 
   /** The text form, e.g. "service:java:8082"; {@code parse(key())} gives this scope back. */
