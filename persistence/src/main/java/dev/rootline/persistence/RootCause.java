@@ -71,6 +71,12 @@ public record RootCause(
   }
 
   @Override
+  public String toString() {
+    return "RootCause[" + level + " " + subject + ", service=" + service + ", host=" + host + ", probability="
+        + probability + ", evidence=" + evidence + ", features=" + java.util.Arrays.toString(features) + "]";
+  }
+
+  @Override
   public int hashCode() {
     return java.util.Objects.hash(level, subject, service, host, probability, evidence)
         + 31 * java.util.Arrays.hashCode(features);
