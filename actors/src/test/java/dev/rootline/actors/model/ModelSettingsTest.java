@@ -21,7 +21,7 @@ class ModelSettingsTest {
     assertThat(s.maxLabels()).isEqualTo(1000);
     assertThat(s.maxVersions()).isEqualTo(50);
     assertThat(s.heldBackShare()).isEqualTo(0.3);
-    assertThat(s.labelWeight()).isEqualTo(20);
+    assertThat(s.labelWeight()).isEqualTo(5);
     assertThat(s.snapshotEvery()).isEqualTo(20);
     assertThat(s.resyncInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.askTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -39,7 +39,7 @@ class ModelSettingsTest {
         "retrain-interval = -1s | retrain-interval",
         "max-labels = 0 | max-labels",
         "max-versions = 1 | max-versions",
-        "held-back-share = 0 | held-back-share",
+        "held-back-share = -0.1 | held-back-share",
         "held-back-share = 1 | held-back-share",
         "label-weight = 0 | label-weight",
         "snapshot-every = 0 | snapshot-every",
