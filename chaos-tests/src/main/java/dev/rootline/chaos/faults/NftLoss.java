@@ -78,8 +78,7 @@ public final class NftLoss implements Fault {
           .append("  chain input {\n")
           .append("    type filter hook input priority -200; policy accept;\n")
           .append("    iifname \"lo\" accept\n")
-          .append("    ").append(ip).append(" saddr ").append(peersCidr)
-          .append(" numgen random mod 100 < ").append(percent).append(" counter drop\n")
+          .append(dropRule(ip + " saddr " + peersCidr))
           .append("  }\n");
     }
     if (direction != Direction.INBOUND) {
@@ -87,11 +86,22 @@ public final class NftLoss implements Fault {
           .append("  chain output {\n")
           .append("    type filter hook output priority -200; policy accept;\n")
           .append("    oifname \"lo\" accept\n")
-          .append("    ").append(ip).append(" daddr ").append(peersCidr)
-          .append(" numgen random mod 100 < ").append(percent).append(" counter drop\n")
+          .append(dropRule(ip + " daddr " + peersCidr))
           .append("  }\n");
     }
     table.replace(chains.toString());
+  }
+
+  /**
+   * nft compares {@code numgen random mod 100} only with 0..99, so 100% is a plain drop and 0%
+   * no rule at all.
+   */
+  private String dropRule(String match) {
+    if (percent == 0) {
+      return "";
+    }
+    String random = percent == 100 ? "" : " numgen random mod 100 < " + percent;
+    return "    " + match + random + " counter drop\n";
   }
 
   @Override
