@@ -12,6 +12,8 @@ import java.time.Duration;
  * can be injected and healed repeatedly. Healing a Cassandra that is running (never killed, or
  * already restarted) only waits for CQL.
  */
+// close() heals and may be interrupted while waiting for a command; that is intended.
+@SuppressWarnings("try")
 public final class CassandraOutage implements Fault {
 
   /** Starts Cassandra again and returns the pid of the new JVM. */

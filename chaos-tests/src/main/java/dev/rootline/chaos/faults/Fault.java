@@ -7,6 +7,8 @@ package dev.rootline.chaos.faults;
  * healing a healed (or never injected) fault does nothing. {@link #close()} heals, so a fault in a
  * try-with-resources block is healed even when the scenario throws.
  */
+// close() heals and may be interrupted while waiting for a command; that is intended.
+@SuppressWarnings("try")
 public interface Fault extends AutoCloseable {
 
   /** A short human-readable description, e.g. {@code "partition ns=host2 peers=10.200.0.0/24"}. */

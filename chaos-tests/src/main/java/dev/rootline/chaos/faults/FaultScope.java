@@ -14,6 +14,8 @@ import java.util.function.Consumer;
  * <p>Every fault is healed even when an earlier heal throws; the first failure is rethrown with the
  * others attached as suppressed exceptions.
  */
+// close() heals and may be interrupted while waiting for a command; that is intended.
+@SuppressWarnings("try")
 public final class FaultScope implements AutoCloseable {
 
   private final Deque<Fault> injected = new ArrayDeque<>();

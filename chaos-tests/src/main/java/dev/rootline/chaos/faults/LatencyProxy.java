@@ -138,6 +138,7 @@ public final class LatencyProxy implements AutoCloseable {
    * This proxy's delay as a {@link Fault}: inject sets {@code delay}, heal sets it back to zero.
    * Closing the fault heals it; it does not stop the proxy.
    */
+  @SuppressWarnings("try") // the anonymous Fault's close() heals; see Fault
   public Fault latencyFault(Duration delay) {
     if (delay == null || delay.isNegative()) {
       throw new IllegalArgumentException("delay must be zero or positive, got " + delay);

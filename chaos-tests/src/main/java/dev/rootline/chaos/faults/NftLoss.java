@@ -11,6 +11,8 @@ package dev.rootline.chaos.faults;
  * The rules live in the table {@code inet rootline_loss_<peers>} inside the namespace; heal deletes
  * it. Loopback traffic is exempt.
  */
+// close() heals and may be interrupted while waiting for a command; that is intended.
+@SuppressWarnings("try")
 public final class NftLoss implements Fault {
 
   /** Which packets of the host may be dropped. */

@@ -9,6 +9,8 @@ package dev.rootline.chaos.faults;
  * inet rootline_partition_<peers>}; heal deletes that table. Loopback traffic is exempt, so a peers
  * range containing the host's own address does not cut the host off from itself.
  */
+// close() heals and may be interrupted while waiting for a command; that is intended.
+@SuppressWarnings("try")
 public final class NftPartition implements Fault {
 
   private final String peersCidr;

@@ -105,6 +105,7 @@ public final class ProcessFaults {
    * A paused process as a {@link Fault}. Healing a process that has died meanwhile is not an error:
    * there is nothing left to resume.
    */
+  @SuppressWarnings("try") // close() heals; see Fault
   public static final class Pause implements Fault {
     private final long pid;
 

@@ -41,8 +41,9 @@ class CqlProbeTest {
       Thread acceptor =
           new Thread(
               () -> {
-                try (Socket ignored = silent.accept()) {
-                  Thread.sleep(2_000);
+                try (Socket accepted = silent.accept()) {
+                  Thread.sleep(2_000); // hold the connection open without a word
+                  accepted.shutdownOutput();
                 } catch (IOException | InterruptedException e) {
                   // test over
                 }

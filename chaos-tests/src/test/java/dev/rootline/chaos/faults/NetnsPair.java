@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
  * these namespaces. {@link #close()} stops the listeners by pid and deletes both namespaces (which
  * deletes the veth pair too), also when the setup failed half way.
  */
+// close() heals and may be interrupted while waiting for a command; that is intended.
+@SuppressWarnings("try")
 final class NetnsPair implements AutoCloseable {
 
   static final String ADDRESS_A = "10.123.0.1";

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Timeout;
 
 /** Runs as root: real namespaces, a real veth pair, real nftables rules. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+// close() heals and may be interrupted while waiting for a command; that is intended.
+@SuppressWarnings("try")
 class NftFaultsTest {
 
   private NetnsPair hosts;

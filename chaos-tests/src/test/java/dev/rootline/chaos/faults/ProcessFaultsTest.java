@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // FaultScope.close() heals; see Fault
 class ProcessFaultsTest {
 
   private Process sleeper;
