@@ -34,11 +34,13 @@ public final class ScenarioRunner {
   /** Timings of a run (defaults in {@link #defaults()}). */
   public record Settings(
       Duration warmup, Duration settle, Duration startTimeout, Duration rejoin,
-      Duration healthyTimeout, Duration retainedTimeout, int loadThreads, Duration loadPause) {
+      Duration healthyTimeout, Duration retainedStalled, Duration retainedCap, int loadThreads,
+      Duration loadPause) {
     public static Settings defaults() {
       return new Settings(
           Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofSeconds(240),
-          Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(180), 2, Duration.ofMillis(100));
+          Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(90), Duration.ofMinutes(15), 2,
+          Duration.ofMillis(100));
     }
   }
 
@@ -73,14 +75,18 @@ public final class ScenarioRunner {
       Thread.sleep(settings.settle().toMillis());
       stopWorkload(workload);
       workload = -1;
+      long loadEnd = System.currentTimeMillis();
 
       GroundTruth truth = GroundTruth.read(truthLog);
       List<GroundTruth.Request> must = truth.mustRetain();
       Set<String> ids = new HashSet<>();
       must.forEach(r -> ids.add(r.traceId()));
       progress.accept(truth.requests().size() + " requests sent, " + must.size() + " must be retained; looking them up");
+      RetainedTraces listing = new RetainedTraces(lab);
       Map<String, Integer> retained =
-          new RetainedTraces(lab).await(ids, loadStart - 60_000, settings.retainedTimeout(), progress);
+          listing.await(
+              ids, loadStart - 60_000, settings.retainedStalled(), settings.retainedCap(), progress);
+      long retainedAfter = System.currentTimeMillis() - loadEnd;
       monitor.sample();
 
       long once = 0;
@@ -98,10 +104,10 @@ public final class ScenarioRunner {
       }
       long shed = monitor.spansShed();
       List<String> broken = Invariants.check(truth.requests().size(), must.size(), lost.size(), dup, healthyAfter);
-      String details = details(scenario, window, loadStart, lost, retained, must);
+      String details = details(scenario, window, loadStart, lost, retained, must, listing);
       return new ScenarioResult(
           scenario.name(), scenario.description(), truth.requests().size(), truth.unanswered(),
-          must.size(), once, lost.size(), dup, healthyAfter, monitor.peakRssMib(), shed, broken, details);
+          must.size(), once, lost.size(), dup, healthyAfter, retainedAfter, monitor.peakRssMib(), shed, broken, details);
     } finally {
       monitor.close();
       if (workload > 0) {
@@ -135,7 +141,7 @@ public final class ScenarioRunner {
   /** Lost requests placed on the fault's timeline, for the failure report. */
   private static String details(
       Scenario scenario, Scenario.FaultWindow w, long loadStart, List<GroundTruth.Request> lost,
-      Map<String, Integer> retained, List<GroundTruth.Request> must) {
+      Map<String, Integer> retained, List<GroundTruth.Request> must, RetainedTraces listing) {
     StringBuilder s = new StringBuilder();
     s.append("fault ").append(scenario.name()).append(": injected ")
         .append((w.injectedAtMillis() - loadStart) / 1000.0).append(" s after the load began, healed ")
@@ -154,7 +160,9 @@ public final class ScenarioRunner {
     for (GroundTruth.Request r : must) {
       Integer n = retained.get(r.traceId());
       if (n != null && n > 1) {
-        s.append("  duplicated ").append(r.traceId()).append(" retained ").append(n).append(" times\n");
+        s.append("  duplicated ").append(r.traceId()).append(" (sent ").append(Instant.ofEpochMilli(r.sentAtMillis()))
+            .append(") retained ").append(n).append(" times: ").append(String.join("; ", listing.decisions(r.traceId())))
+            .append('\n');
       }
     }
     return s.toString();

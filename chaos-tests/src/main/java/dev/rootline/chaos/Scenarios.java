@@ -1,6 +1,8 @@
 package dev.rootline.chaos;
 
+import dev.rootline.chaos.harness.ChaosLab;
 import dev.rootline.chaos.scenario.Kill9Scenario;
+import dev.rootline.chaos.scenario.LossScenario;
 import dev.rootline.chaos.scenario.PartitionScenario;
 import dev.rootline.chaos.scenario.PauseScenario;
 import dev.rootline.chaos.scenario.RollingRestartScenario;
@@ -17,7 +19,8 @@ final class Scenarios {
     Map<String, Scenario> out = new LinkedHashMap<>();
     add(out, new Kill9Scenario(2, Duration.ofSeconds(20)));
     add(out, new PauseScenario(2, Duration.ofSeconds(20)));
-    add(out, new PartitionScenario(3, Duration.ofSeconds(30)));
+    add(out, new PartitionScenario(3, ChaosLab.SUBNET_CIDR, Duration.ofSeconds(30)));
+    add(out, new LossScenario(ChaosLab.SUBNET_CIDR, 20, Duration.ofSeconds(60)));
     add(out, new RollingRestartScenario(Duration.ofSeconds(180)));
     return out;
   }

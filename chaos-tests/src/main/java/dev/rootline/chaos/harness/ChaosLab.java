@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  */
 public final class ChaosLab implements AutoCloseable {
   public static final int FRONTEND_PORT = 8081;
+  /** The hosts live on 10.200.SUBNET.0/24 (scripts/lib/netns-hosts.sh numbering). */
+  public static final int SUBNET = 210;
+  public static final String SUBNET_CIDR = "10.200." + SUBNET + ".0/24";
 
   private final Path root;
   private final Path dir;
@@ -54,7 +57,7 @@ public final class ChaosLab implements AutoCloseable {
     }
     Files.createDirectories(dir);
     progress.accept("creating " + (nodeCount + 1) + " namespace hosts (" + nodeCount + " nodes + client)");
-    NetnsLab lab = NetnsLab.create(root, "chaos", nodeCount + 1, 210);
+    NetnsLab lab = NetnsLab.create(root, "chaos", nodeCount + 1, SUBNET);
     ChaosLab chaos = new ChaosLab(root, dir, nodeCount, lab, progress);
     try {
       chaos.startCassandra();

@@ -21,8 +21,8 @@ public final class ChaosReport {
 
   public static String table(List<ScenarioResult> results) {
     StringBuilder s = new StringBuilder();
-    s.append("| scenario | requests sent | must-retain | found once | lost | duplicated | healthy again after heal | peak RSS per node (MiB) | spans shed | invariants |\n");
-    s.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
+    s.append("| scenario | requests sent | must-retain | found once | lost | duplicated | healthy again after heal | all retained after load end | peak RSS per node (MiB) | spans shed | invariants |\n");
+    s.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
     for (ScenarioResult r : results) {
       Map<String, Long> rss = new TreeMap<>(r.peakRssMib());
       StringBuilder mem = new StringBuilder();
@@ -34,6 +34,7 @@ public final class ChaosReport {
           .append(r.lost()).append(" | ")
           .append(r.duplicated()).append(" | ")
           .append(r.healthyAfterMs() < 0 ? "never" : String.format("%.1f s", r.healthyAfterMs() / 1000.0)).append(" | ")
+          .append(r.retainedAfterMs() < 0 ? "-" : String.format("%.0f s", r.retainedAfterMs() / 1000.0)).append(" | ")
           .append(mem).append(" | ")
           .append(r.spansShed()).append(" | ")
           .append(r.passed() ? "held" : "**broken**: " + String.join("; ", r.violations())).append(" |\n");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ChaosReportTest {
 
   private static ScenarioResult result(String name, long lost, long healthyMs) {
-    return new ScenarioResult(name, "a fault", 900, 2, 180, 180 - lost, lost, 0, healthyMs,
+    return new ScenarioResult(name, "a fault", 900, 2, 180, 180 - lost, lost, 0, healthyMs, 41_000,
         Map.of("node-1", 400L, "node-2", 380L), 0,
         Invariants.check(900, 180, lost, 0, healthyMs), "");
   }
@@ -21,7 +21,7 @@ class ChaosReportTest {
   void theTableHasOneRowPerScenarioWithTheBrokenInvariantsSpelledOut() {
     String table = ChaosReport.table(List.of(result("kill9", 0, 12_300), result("pause", 3, -1)));
 
-    assertThat(table).contains("| `kill9` | 900 (2 unanswered) | 180 | 180 | 0 | 0 | 12.3 s | node-1 400, node-2 380 | 0 | held |");
+    assertThat(table).contains("| `kill9` | 900 (2 unanswered) | 180 | 180 | 0 | 0 | 12.3 s | 41 s | node-1 400, node-2 380 | 0 | held |");
     assertThat(table).contains("| `pause` |").contains("| never |")
         .contains("**broken**: 3 must-retain request(s) not retained (lost); the cluster did not get all members Up again");
   }
