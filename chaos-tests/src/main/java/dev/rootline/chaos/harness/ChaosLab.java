@@ -39,6 +39,7 @@ public final class ChaosLab implements AutoCloseable {
   private final HostHttp http;
   private final List<NodeJvm> nodes = new ArrayList<>();
   private boolean cassandraStarted;
+  private boolean closed;
 
   private ChaosLab(Path root, Path dir, int nodeCount, NetnsLab lab, Consumer<String> progress) {
     this.root = root;
@@ -203,8 +204,7 @@ public final class ChaosLab implements AutoCloseable {
         "rootline.bpf.target-mode = netns",
         "rootline.actors.capture.host = \"host-" + i + "\"",
         "rootline.actors.stitch.link-wait = 5s",
-        "rootline.actors.trace.quiet-period = 1s",
-        "rootline.actors.trace.linger = 3s",
+        "# trace quiet-period and linger: the node's defaults (2 s, 10 s), as a deployment runs them",
         "");
   }
 
@@ -348,8 +348,13 @@ public final class ChaosLab implements AutoCloseable {
     }
   }
 
+  /** Idempotent: called from the harness's finally and from its shutdown hook (Ctrl-C). */
   @Override
-  public void close() throws IOException, InterruptedException {
+  public synchronized void close() throws IOException, InterruptedException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       stopNodes();
       if (cassandraStarted) {
