@@ -1,0 +1,31 @@
+package dev.rootline.chaos;
+
+import dev.rootline.chaos.harness.ChaosLab;
+import dev.rootline.chaos.scenario.Kill9Scenario;
+import dev.rootline.chaos.scenario.LossScenario;
+import dev.rootline.chaos.scenario.PartitionScenario;
+import dev.rootline.chaos.scenario.PauseScenario;
+import dev.rootline.chaos.scenario.RollingRestartScenario;
+import dev.rootline.chaos.scenario.Scenario;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The scenarios by name, in the order {@code --scenario all} runs them. */
+final class Scenarios {
+  private Scenarios() {}
+
+  static Map<String, Scenario> all() {
+    Map<String, Scenario> out = new LinkedHashMap<>();
+    add(out, new Kill9Scenario(2, Duration.ofSeconds(20)));
+    add(out, new PauseScenario(2, Duration.ofSeconds(20)));
+    add(out, new PartitionScenario(3, ChaosLab.SUBNET_CIDR, Duration.ofSeconds(30)));
+    add(out, new LossScenario(ChaosLab.SUBNET_CIDR, 20, Duration.ofSeconds(60)));
+    add(out, new RollingRestartScenario(Duration.ofSeconds(180)));
+    return out;
+  }
+
+  private static void add(Map<String, Scenario> into, Scenario s) {
+    into.put(s.name(), s);
+  }
+}
