@@ -82,8 +82,9 @@ public final class ChaosMain {
           }
         } catch (Exception e) {
           progress.accept(s.name() + ": the scenario could not run: " + e);
+          String firstLine = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
           results.add(new ScenarioResult(s.name(), s.description(), 0, 0, 0, 0, 0, 0, -1, Map.of(), 0,
-              List.of("the scenario could not run: " + e.getMessage()), ""));
+              List.of("the scenario could not run: " + e.getClass().getSimpleName() + ": " + firstLine), ""));
         }
       }
       try {

@@ -38,7 +38,7 @@ public final class ScenarioRunner {
     public static Settings defaults() {
       return new Settings(
           Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofSeconds(240),
-          Duration.ofSeconds(60), Duration.ofSeconds(180), Duration.ofSeconds(180), 3, Duration.ofMillis(100));
+          Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(180), 2, Duration.ofMillis(100));
     }
   }
 
@@ -64,12 +64,11 @@ public final class ScenarioRunner {
 
       Scenario.FaultWindow window = scenario.apply(lab, progress);
       progress.accept("fault healed; bringing every member back");
-      lab.restoreMembers(settings.rejoin(), settings.startTimeout());
-      long healthyAfter = lab.awaitHealthy(settings.healthyTimeout());
-      if (healthyAfter >= 0) {
-        healthyAfter = System.currentTimeMillis() - window.healedAtMillis();
-        progress.accept("all members Up " + healthyAfter + " ms after the heal");
-      }
+      long healthyAt = lab.restoreMembers(settings.rejoin(), settings.healthyTimeout());
+      long healthyAfter = healthyAt < 0 ? -1 : healthyAt - window.healedAtMillis();
+      progress.accept(healthyAt < 0
+          ? "the cluster is not healthy " + settings.healthyTimeout().toSeconds() + " s after the heal"
+          : "all members Up " + healthyAfter + " ms after the heal");
       progress.accept("load goes on for " + settings.settle().toSeconds() + " s");
       Thread.sleep(settings.settle().toMillis());
       stopWorkload(workload);

@@ -284,40 +284,43 @@ public final class ChaosLab implements AutoCloseable {
   }
 
   /**
-   * Brings every node back into the cluster: a node that died (kill -9, or downed by the split
-   * brain resolver, which makes the node exit) is started again; one that lives but is not Up
-   * within {@code rejoin} (e.g. downed and still shutting down) is killed and started again.
+   * Brings every node back into the cluster and returns the epoch millis at which all members were
+   * Up again (-1: not within {@code timeout}). A node that died (kill -9; or downed by the split
+   * brain resolver, which makes the node exit; or all of them, after a down-all) is started again;
+   * one that lives but is not Up {@code rejoin} after its start (e.g. downed, still shutting down)
+   * is killed and started again. Never gives up early: a node exiting meanwhile is just restarted.
    */
-  public void restoreMembers(Duration rejoin, Duration timeout) throws IOException, InterruptedException {
-    for (NodeJvm n : nodes) {
-      if (!n.alive()) {
-        progress.accept(n.name() + " is gone: starting it again");
-        n.start();
-      }
-    }
-    long deadline = System.currentTimeMillis() + rejoin.toMillis();
-    while (System.currentTimeMillis() < deadline && !healthy()) {
-      Thread.sleep(1000);
+  public long restoreMembers(Duration rejoin, Duration timeout) throws IOException, InterruptedException {
+    long start = System.currentTimeMillis();
+    long deadline = start + timeout.toMillis();
+    int reported = 0;
+    while (System.currentTimeMillis() < deadline) {
       for (NodeJvm n : nodes) {
         if (!n.alive()) {
-          progress.accept(n.name() + " exited (downed): starting it again");
+          progress.accept(n.name() + " is not running: starting it again");
           n.start();
         }
       }
-    }
-    if (!healthy()) {
+      if (healthy()) {
+        return System.currentTimeMillis();
+      }
       JsonNode view = clusterView();
       for (NodeJvm n : nodes) {
-        if (view != null && !isUp(view, n.memberAddress())) {
-          progress.accept(n.name() + " is not Up after " + rejoin.toSeconds() + " s: kill -9 and start again");
+        if (view != null && n.alive() && !isUp(view, n.memberAddress())
+            && System.currentTimeMillis() - n.startedAtMillis() > rejoin.toMillis()) {
+          progress.accept(n.name() + " is not Up " + rejoin.toSeconds() + " s after its start: kill -9 and start again");
           n.kill9();
           n.start();
         }
       }
+      int waited = (int) ((System.currentTimeMillis() - start) / 1000);
+      if (waited / 15 > reported) {
+        reported = waited / 15;
+        progress.accept("waiting for all members Up (" + waited + " s)");
+      }
+      Thread.sleep(1000);
     }
-    for (NodeJvm n : nodes) {
-      awaitApi(n, timeout);
-    }
+    return -1;
   }
 
   private static boolean isUp(JsonNode view, String address) {

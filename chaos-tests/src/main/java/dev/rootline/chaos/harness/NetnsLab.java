@@ -73,7 +73,11 @@ public final class NetnsLab implements AutoCloseable {
       throws IOException, InterruptedException {
     StringBuilder script = new StringBuilder();
     for (String e : env) {
-      script.append(quote(e)).append(' ');
+      int eq = e.indexOf('=');
+      if (eq < 1 || !e.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException("not NAME=value: " + e);
+      }
+      script.append(e, 0, eq + 1).append(quote(e.substring(eq + 1))).append(' ');
     }
     script.append("netns_run ").append(host).append(' ').append(quote(log.toString()));
     for (String c : command) {

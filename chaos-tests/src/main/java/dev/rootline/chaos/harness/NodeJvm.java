@@ -26,6 +26,7 @@ public final class NodeJvm {
   private final List<Long> pids = new ArrayList<>();
   private long pid = -1;
   private int incarnation;
+  private long startedAtMillis;
 
   public NodeJvm(NetnsLab lab, int host, Path root, Path dir, String config) {
     this.lab = lab;
@@ -93,6 +94,12 @@ public final class NodeJvm {
                 "java", "-Xms128m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp", cp,
                 "dev.rootline.node.Main", "run", "--config", conf.toString()));
     pids.add(pid);
+    startedAtMillis = System.currentTimeMillis();
+  }
+
+  /** When the current incarnation was started (epoch millis). */
+  public synchronized long startedAtMillis() {
+    return startedAtMillis;
   }
 
   public boolean alive() {
