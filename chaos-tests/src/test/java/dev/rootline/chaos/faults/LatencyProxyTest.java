@@ -85,9 +85,12 @@ class LatencyProxyTest {
       latency.close();
       Duration healed = medianRoundTrip(socket, 5);
       long addedMillis = delayed.minus(base).toMillis();
+      System.out.printf(
+          "round trip via proxy: %.2f ms without delay, %.2f ms at 200 ms each way, %.2f ms after heal%n",
+          base.toNanos() / 1e6, delayed.toNanos() / 1e6, healed.toNanos() / 1e6);
       // 200 ms one way in each direction: a round trip gains about 400 ms.
       assertThat(addedMillis).as("added round-trip time, base %s", base).isBetween(380L, 1_400L);
-      assertThat(healed.toMillis()).as("round trip after heal").isLessThan(100L);
+      assertThat(healed.toMillis()).as("round trip after heal").isLessThan(150L);
       assertThat(proxy.delay()).isEqualTo(Duration.ZERO);
     }
   }
