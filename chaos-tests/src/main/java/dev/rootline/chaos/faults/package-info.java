@@ -20,8 +20,8 @@
  * <p>Everything runs as root on this machine; commands ({@code ip netns exec NS nft -f -}, {@code
  * kill}) run through {@link dev.rootline.chaos.faults.Commands} with timeouts, and a failure is a
  * {@link dev.rootline.chaos.faults.CommandFailedException} quoting the command, its stderr and, for
- * nft, the script. Tests: {@code mvn -o -B -q -pl chaos-tests test -Dtest='LatencyProxyTest,
- * NftFaultsTest,ProcessFaultsTest,CqlProbeTest'}; the real-Cassandra {@code CassandraOutageIT}
- * runs with {@code verify -Pchaos -Dit.test=CassandraOutageIT} (needs a built node).
+ * nft, the script. Tests: {@code mvn -o -B -q -pl chaos-tests test -Dtest='
+ * ProcessFaultsTest,CqlProbeTest,FaultScopeTest'}; {@code LatencyProxyIT}, {@code NftFaultsIT} and the real-Cassandra {@code
+ * CassandraOutageIT} run with {@code verify -Pchaos -Dit.test=...} (the latter needs a built node).
  */
 package dev.rootline.chaos.faults;
