@@ -168,7 +168,8 @@ public final class TraceRecord
       return Effect().reply(command.replyTo(), StatusReply.ack());
     }
     return Effect()
-        .persist(new TraceEvent.TraceRetained(merged))
+        // Names how the previous version was listed, so the read side moves its list rows.
+        .persist(TraceEvent.TraceRetained.after(state.latest(), merged))
         .thenReply(command.replyTo(), newState -> StatusReply.ack());
   }
 

@@ -24,9 +24,11 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
  *   <li>{@code projection_offsets}: projection name → last stored journal offset
  * </ul>
  *
- * <p>The issue tables are written {@code USING TIMESTAMP} the event's sequence number (see {@link
- * IssueReadSideWriter}): write nothing else into them. Their collections are frozen: a non-frozen
- * list appends new cells on every replay of the same write, even with the same timestamp.
+ * <p>The trace and issue tables are written {@code USING TIMESTAMP} the event's sequence number
+ * (see {@link TraceReadSideWriter}, {@link IssueReadSideWriter}): write nothing else into them.
+ * Their collections are frozen: a non-frozen list appends new cells on every replay of the same
+ * write, even with the same timestamp. Trace tables created before both (list columns not frozen,
+ * rows written at the wall-clock time) must be dropped and rebuilt: see the module README.
  */
 public final class ReadSideSchema {
 
@@ -37,7 +39,7 @@ public final class ReadSideSchema {
 
   private static final String SUMMARY_COLUMN_TYPES =
       "duration_nanos bigint, root_service text, root_method text, root_path text, root_status int,"
-          + " span_count int, services list<text>, anomaly_score double, reasons list<text>,"
+          + " span_count int, services frozen<list<text>>, anomaly_score double, reasons frozen<list<text>>,"
           + " decided_at_millis bigint";
 
   /** Issue columns (besides issue_id and status), in the order IssueRows binds and reads them. */

@@ -5,9 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Follows {@link TraceEvent#TAG} in the Cassandra journal and upserts every {@link
- * TraceEvent.TraceRetained} into the trace read-side tables ({@link TaggedProjection} does the
- * following, the offsets and the restarts).
+ * Follows {@link TraceEvent#TAG} in the Cassandra journal and writes every {@link
+ * TraceEvent.TraceRetained} into the trace read-side tables, moving a re-decided trace's list rows
+ * rather than adding to them ({@link TraceReadSideWriter}); {@link TaggedProjection} does the
+ * following, the offsets and the restarts.
  */
 public final class TraceProjection {
 
@@ -33,7 +34,7 @@ public final class TraceProjection {
                             envelope ->
                                 envelope.event() instanceof TraceEvent.TraceRetained retained
                                     // A trace without spans throws here: skipped as invalid.
-                                    ? writer.upsert(retained.trace()).thenApply(done -> true)
+                                    ? writer.write(retained, envelope.sequenceNr()).thenApply(done -> true)
                                     : CompletableFuture.completedFuture(false))));
   }
 }

@@ -15,6 +15,11 @@ class ReadSideSchemaTest {
     assertThat(cql.get(0)).startsWith("CREATE KEYSPACE").contains("'replication_factor': 1");
     assertThat(cql).anySatisfy(s -> assertThat(s).contains("rootline.traces_by_time").contains("PRIMARY KEY ((day), start_nanos, trace_id)").contains("start_nanos DESC"));
     assertThat(cql).anySatisfy(s -> assertThat(s).contains("rootline.traces_by_service").contains("PRIMARY KEY ((service, day), start_nanos, trace_id)"));
+    // Rows are rewritten with the same timestamp on replays: a non-frozen list would grow.
+    assertThat(cql)
+        .filteredOn(s -> s.contains("rootline.traces"))
+        .hasSize(3)
+        .allSatisfy(s -> assertThat(s).contains("services frozen<list<text>>").contains("reasons frozen<list<text>>"));
     assertThat(cql).anySatisfy(s -> assertThat(s).contains("rootline.projection_offsets").contains("offset_uuid timeuuid"));
     assertThat(cql).anySatisfy(s -> assertThat(s).contains("rootline.issues (").contains("issue_id text PRIMARY KEY"));
     assertThat(cql).anySatisfy(s -> assertThat(s).contains("rootline.issues_by_status").contains("PRIMARY KEY ((status), issue_id)"));

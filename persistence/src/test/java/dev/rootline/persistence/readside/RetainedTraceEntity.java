@@ -46,7 +46,7 @@ final class RetainedTraceEntity
         .onCommand(
             Retain.class,
             (state, cmd) ->
-                Effect().persist(new TraceEvent.TraceRetained(cmd.trace())).thenReply(cmd.replyTo(), s -> Done.getInstance()))
+                Effect().persist(TraceEvent.TraceRetained.after(state.orElse(null), cmd.trace())).thenReply(cmd.replyTo(), s -> Done.getInstance()))
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
         .build();
   }
