@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.rootline.persistence.RetainedTrace;
 import dev.rootline.persistence.Span;
 import dev.rootline.persistence.TraceEvent;
+import dev.rootline.persistence.TraceListingKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.Done;
@@ -103,6 +104,21 @@ class TraceRecordTest {
                 new TraceRecord.Retain(new RetainedTrace(traceId, spans, 0, List.of(), 4), replyTo));
     assertThat(subset.hasNoEvents()).isTrue();
     assertThat(subset.state().latest().spans()).hasSize(4);
+  }
+
+  @Test
+  void aReDecisionThatFindsTheRootNamesHowThePreviousVersionWasListed() {
+    // Decided early on the failing span alone (a backlog delivered it first), then with the rest.
+    RetainedTrace early = retained(List.of(spans.get(2)));
+    var first = record.<StatusReply<Done>>runCommand(replyTo -> new TraceRecord.Retain(early, replyTo));
+    assertThat(first.eventOfType(TraceEvent.TraceRetained.class).replaces()).isNull();
+
+    var second = record.<StatusReply<Done>>runCommand(replyTo -> new TraceRecord.Retain(retained(spans), replyTo));
+
+    TraceEvent.TraceRetained event = second.eventOfType(TraceEvent.TraceRetained.class);
+    assertThat(event.replaces()).isEqualTo(TraceListingKey.of(early));
+    assertThat(event.replaces().startEpochNanos()).isGreaterThan(event.trace().summary().startEpochNanos());
+    assertThat(event.replaces().services()).containsExactly(spans.get(2).service());
   }
 
   @Test
