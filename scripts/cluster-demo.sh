@@ -49,10 +49,13 @@ cluster_demo() {
   CLUSTER_DEMO_CASSANDRA_STARTED=yes
   cluster_demo_cassandra start || die "Cassandra did not start; see $CLUSTER_DEMO_CASSANDRA_DIR/logs"
 
+  # one set of API tokens for every node of this run (./rootline's demo_tokens), in owner-only files
+  demo_tokens
   local i addr
   for i in $(seq 1 "$hosts"); do
     addr="$(netns_host_addr "$i")"
-    cat >"$dir/node-$i.conf" <<CONF
+    (umask 077; demo_tokens_hocon >"$dir/node-$i.conf")
+    cat >>"$dir/node-$i.conf" <<CONF
 # node $i of ./rootline demo --hosts $hosts, running inside host $i ($(netns_host_ns "$i"))
 rootline.cluster { hostname = "$addr", port = 25520, seed-nodes = ["$seed:25520"] }
 rootline.api { host = "$addr", port = $CLUSTER_DEMO_API_PORT }
@@ -107,12 +110,13 @@ PY
 
   cat <<INFO
 
-  A Rootline cluster of $hosts nodes on $hosts network-namespace hosts is capturing. Try:
-    curl -s '$local_api/cluster'              members (three Up), roles, shards
-    curl -s '$local_api/traces?limit=5'       retained traces, newest first
-    curl -s '$local_api/traces/TRACE_ID'      one trace: spans of host-1, host-2, host-3
-    curl -s '$local_api/stats'                this node's capture and pipeline counters
-  Every node's API: http://10.200.x.1N:$CLUSTER_DEMO_API_PORT (the bridge; e.g. $api).
+  A Rootline cluster of $hosts nodes on $hosts network-namespace hosts is capturing.
+$(demo_tokens_info "$local_api")
+    curl -s -H "\$ROOTLINE_AUTH" '$local_api/cluster'              members (three Up), roles, shards
+    curl -s -H "\$ROOTLINE_AUTH" '$local_api/traces?limit=5'       retained traces, newest first
+    curl -s -H "\$ROOTLINE_AUTH" '$local_api/traces/TRACE_ID'      one trace: spans of host-1, host-2, host-3
+    curl -s -H "\$ROOTLINE_AUTH" '$local_api/stats'                this node's capture and pipeline counters
+  Every node's API (same tokens): http://10.200.x.1N:$CLUSTER_DEMO_API_PORT (the bridge; e.g. $api).
   Inside a host: ip netns exec $(netns_host_ns 2) ss -tnp
   Logs: $dir/logs   Press Ctrl-C to stop everything.
 

@@ -125,8 +125,13 @@ done
 PIDS+=("$(netns_run 1 "$LAB/logs/loadgen.log" python3 -u "$ROOT/demo/loadgen.py" "http://$H1:8081" \
   "$RATE" "" "$LAB/outcomes.txt")")
 
+# The lab's API token (admin, new each run): in node.conf and topology.json, both owner-only.
+API_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+install -m 600 /dev/null "$LAB/node.conf"
+install -m 600 /dev/null "$LAB/topology.json"
 {
   # (ports and the contact point go by environment: the defaults substitute them when loaded)
+  echo "rootline.api.auth.tokens = [ { name = \"live-eval\", role = admin, token = \"$API_TOKEN\" } ]"
   echo "rootline.actors.capture.host = \"rl-$RUN-root\""
   echo "rootline.actors.capture.host-from-network-namespace = on"
   # Rankings judge recent anomalies: keep them from reaching back into the previous fault.
@@ -154,6 +159,7 @@ cat >"$LAB/topology.json" <<JSON
 {
   "run": "$RUN",
   "api": "$API",
+  "token": "$API_TOKEN",
   "lab": "$LAB",
   "hosts": {"h1": "$(netns_host_ns 1)", "h2": "$(netns_host_ns 2)", "h3": "$(netns_host_ns 3)", "h4": "$(netns_host_ns 4)"},
   "redis": {"host": "h4", "ns": "$(netns_host_ns 4)", "address": "$H4", "port": 6379},

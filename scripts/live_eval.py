@@ -42,13 +42,15 @@ def log(msg):
 # ---- the API ----
 
 class Api:
-    def __init__(self, base):
+    def __init__(self, base, token=None):
         self.base = base.rstrip("/")
+        # the node's API needs a bearer token (topology.json "token"; see api/README.md)
+        self.headers = {"Authorization": "Bearer " + token} if token else {}
 
     def get(self, path, params=None):
         url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
         try:
-            with urllib.request.urlopen(url, timeout=30) as resp:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=self.headers), timeout=30) as resp:
                 return resp.status, json.loads(resp.read() or b"null")
         except urllib.error.HTTPError as err:
             return err.code, None
@@ -421,7 +423,7 @@ def main():
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         sys.exit("unknown fault kinds %s (known: %s)" % (unknown, ", ".join(KINDS)))
-    api = Api(topo["api"])
+    api = Api(topo["api"], topo.get("token"))
     lab = Lab(topo)
     faults = schedule(lab)
 

@@ -18,9 +18,11 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ApiFailureHandler.class);
 
   private final ApiMetrics metrics;
+  private final AllowedMethods allowed;
 
-  ApiFailureHandler(ApiMetrics metrics) {
+  ApiFailureHandler(ApiMetrics metrics, AllowedMethods allowed) {
     this.metrics = metrics;
+    this.allowed = allowed;
   }
 
   @Override
@@ -65,7 +67,10 @@ final class ApiFailureHandler implements Handler<RoutingContext> {
       return;
     }
     if (problem.status() == 405) {
-      ctx.response().putHeader(HttpHeaders.ALLOW, "GET"); // every route of the API is a GET
+      String allow = allowed.allowFor(ctx.normalizedPath());
+      if (!allow.isEmpty()) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+      }
     }
     JsonResponse.send(ctx, problem.status(), problem.toJson());
   }

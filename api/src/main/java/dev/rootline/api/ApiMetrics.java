@@ -15,6 +15,8 @@ public final class ApiMetrics {
   final AtomicLong notFound = new AtomicLong();
   final AtomicLong storeFailures = new AtomicLong();
   final AtomicLong internalErrors = new AtomicLong();
+  final AtomicLong unauthorized = new AtomicLong();
+  final AtomicLong forbidden = new AtomicLong();
   final AtomicLong streamConnections = new AtomicLong();
   final AtomicLong streamRejected = new AtomicLong();
   final AtomicLong streamMessagesSent = new AtomicLong();
@@ -28,6 +30,8 @@ public final class ApiMetrics {
     m.put("notFound", notFound.get());
     m.put("storeFailures", storeFailures.get());
     m.put("internalErrors", internalErrors.get());
+    m.put("unauthorized", unauthorized.get());
+    m.put("forbidden", forbidden.get());
     m.put("streamConnections", streamConnections.get());
     m.put("streamRejected", streamRejected.get());
     m.put("streamMessagesSent", streamMessagesSent.get());

@@ -8,8 +8,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The one place that maps URLs to handlers. Each route is validation first, then the action; all
- * failures, and every path or method no route takes, end in {@link ApiFailureHandler}'s JSON.
+ * The one place that maps URLs to handlers. Every request first passes {@link ApiAuthHandler}
+ * (the role each route needs is in {@link AccessTable}); each route is then validation first, then
+ * the action; all failures, and every path or method no route takes, end in {@link
+ * ApiFailureHandler}'s JSON.
  */
 final class ApiRouter {
 
@@ -24,11 +26,13 @@ final class ApiRouter {
       LiveTraceStream stream,
       ApiMetrics metrics,
       ClusterViewSource cluster,
-      ControlSources control) {
+      ControlSources control,
+      ApiTokens tokens) {
     StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
     TraceHandlers traceHandlers = new TraceHandlers(traces, store);
     IssueHandlers issueHandlers = new IssueHandlers(issues.queries(), issues.feedback(), store);
-    ApiFailureHandler failures = new ApiFailureHandler(metrics);
+    Router v1 = Router.router(vertx);
+    ApiFailureHandler failures = new ApiFailureHandler(metrics, new AllowedMethods("/api/v1", v1));
     ClusterHandlers clusterHandlers =
         new ClusterHandlers(vertx, cluster, settings.storeTimeout());
     ModelHandlers modelHandlers = new ModelHandlers(control.models(), store);
@@ -37,7 +41,6 @@ final class ApiRouter {
     MissedAnomalyHandler missedHandler = new MissedAnomalyHandler(control.missed(), store);
     BodyHandler policyBody = BodyHandler.create(false).setBodyLimit(PolicyRequests.MAX_BODY_BYTES);
 
-    Router v1 = Router.router(vertx);
     v1.get("/health").handler(ApiRouter::health);
     v1.get("/stats").handler(ctx -> JsonResponse.ok(ctx, new JsonObject(stats.snapshot())));
     v1.get("/traces").handler(RequestValidation.traceFilter(settings)).handler(traceHandlers::list);
@@ -53,6 +56,7 @@ final class ApiRouter {
         .handler(missedHandler::report);
     v1.get("/stream").handler(stream::open);
     v1.get("/cluster").handler(clusterHandlers::view);
+    v1.get("/auth/whoami").handler(ApiRouter::whoami);
     v1.get("/models").handler(ModelHandlers.listRequest()).handler(modelHandlers::list);
     v1.post("/models/:name/rollback")
         .handler(BodyHandler.create(false).setBodyLimit(ModelHandlers.MAX_BODY_BYTES))
@@ -72,6 +76,7 @@ final class ApiRouter {
 
     Router root = Router.router(vertx);
     root.route().handler(ctx -> countRequest(ctx, metrics));
+    root.route().handler(new ApiAuthHandler(tokens, metrics));
     root.route("/api/v1/*").subRouter(v1);
     root.route().failureHandler(failures);
     // Unmatched paths and methods: Vert.x Web reports them by status; answer them in JSON too.
@@ -84,6 +89,12 @@ final class ApiRouter {
 
   private static void health(RoutingContext ctx) {
     JsonResponse.ok(ctx, new JsonObject().put("status", "ok"));
+  }
+
+  private static void whoami(RoutingContext ctx) {
+    QueryParameters.requireOnly(QueryParameters.of(ctx), java.util.List.of());
+    ApiPrincipal caller = ApiPrincipal.of(ctx);
+    JsonResponse.ok(ctx, new JsonObject().put("name", caller.name()).put("role", caller.role().configName()));
   }
 
   private static void countRequest(RoutingContext ctx, ApiMetrics metrics) {

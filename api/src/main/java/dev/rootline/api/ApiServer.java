@@ -106,6 +106,12 @@ public final class ApiServer {
     Objects.requireNonNull(stats, "stats");
     Objects.requireNonNull(feed, "feed");
     Objects.requireNonNull(issues, "issues");
+    ApiTokens tokens;
+    try {
+      tokens = ApiTokens.from(settings.auth());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     ApiMetrics metrics = new ApiMetrics();
     LiveTraceStream stream = new LiveTraceStream(vertx, settings, metrics);
     AutoCloseable subscription;
@@ -136,14 +142,15 @@ public final class ApiServer {
             .createHttpServer(options)
             .requestHandler(
                 ApiRouter.create(
-                    vertx, settings, traces, issues, stats, stream, metrics, cluster, control))
+                    vertx, settings, traces, issues, stats, stream, metrics, cluster, control, tokens))
             .invalidRequestHandler(new InvalidHttpRequest(metrics))
             .exceptionHandler(e -> log.debug("HTTP connection error", e));
     return server
         .listen()
         .map(
             bound -> {
-              log.info("Rootline API listening on {}:{}", settings.host(), bound.actualPort());
+              log.info(
+                  "Rootline API listening on {}:{} ({} token(s))", settings.host(), bound.actualPort(), tokens.size());
               return new ApiServer(bound, stream, subscription, issueSubscription, metrics);
             })
         .recover(

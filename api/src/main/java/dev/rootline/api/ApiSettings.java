@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param streamMaxConnections concurrent {@code /api/v1/stream} WebSockets; more get 503
  * @param streamMaxQueuedMessages messages buffered per WebSocket before the oldest are dropped
  * @param streamClosingTimeout how long a closing WebSocket waits for the client's close frame
+ * @param auth the API tokens and their roles ({@code rootline.api.auth})
  */
 public record ApiSettings(
     String host,
@@ -26,7 +27,8 @@ public record ApiSettings(
     Duration storeTimeout,
     int streamMaxConnections,
     int streamMaxQueuedMessages,
-    Duration streamClosingTimeout) {
+    Duration streamClosingTimeout,
+    AuthSettings auth) {
 
   public ApiSettings {
     require(host != null && !host.isBlank(), "host", "must not be empty");
@@ -55,6 +57,7 @@ public record ApiSettings(
         streamClosingTimeout != null && streamClosingTimeout.toSeconds() >= 1,
         "stream.closing-timeout",
         "must be at least 1s (Vert.x counts it in whole seconds), got " + streamClosingTimeout);
+    require(auth != null, "auth", "must be given");
   }
 
   /** Reads {@code rootline.api} from a config that includes this module's reference.conf. */
@@ -68,7 +71,8 @@ public record ApiSettings(
         api.getDuration("store-timeout"),
         api.getInt("stream.max-connections"),
         api.getInt("stream.max-queued-messages"),
-        api.getDuration("stream.closing-timeout"));
+        api.getDuration("stream.closing-timeout"),
+        AuthSettings.create(api));
   }
 
   int streamClosingTimeoutSeconds() {

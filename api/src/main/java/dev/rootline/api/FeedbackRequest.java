@@ -16,8 +16,10 @@ import java.util.UUID;
  *  "level": "host" | "service" | "endpoint" | "attribute", "subject": "java:8082",
  *  "comment": "...", "by": "alice"}</pre>
  *
- * {@code level} and {@code subject} are required except for noise; {@code by} defaults to the
- * {@code X-Rootline-User} header, then "api". Anything else is a 400 naming the field.
+ * {@code level} and {@code subject} are required except for noise. The author is the caller's
+ * token name ({@link ApiPrincipal}): a body's {@code by} is still accepted (older clients send
+ * it) but checked and ignored, so nobody can give feedback in someone else's name. Anything else is
+ * a 400 naming the field.
  */
 final class FeedbackRequest {
 
@@ -49,17 +51,10 @@ final class FeedbackRequest {
         nowMillis);
   }
 
-  /** Who said it: the body's "by", else the X-Rootline-User header, else "api". */
+  /** Who said it: the authenticated caller (the body's "by" is validated, then ignored). */
   static String by(RoutingContext ctx, JsonObject body) {
-    String by = text(body, "by", MAX_BY, false);
-    if (by == null) {
-      String header = ctx.request().getHeader("X-Rootline-User");
-      by = header == null || header.isBlank() ? "api" : header.strip();
-      if (by.length() > MAX_BY) {
-        throw ApiProblem.badRequest("X-Rootline-User is at most " + MAX_BY + " characters");
-      }
-    }
-    return by;
+    text(body, "by", MAX_BY, false);
+    return ApiPrincipal.of(ctx).name();
   }
 
   static String kindName(IssueFeedback.Kind kind) {

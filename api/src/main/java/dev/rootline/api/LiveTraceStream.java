@@ -79,7 +79,8 @@ final class LiveTraceStream {
 
   /** Route handler of {@code GET /api/v1/stream}. */
   void open(RoutingContext ctx) {
-    QueryParameters.requireOnly(QueryParameters.of(ctx), List.of());
+    // access_token: browsers cannot set headers on a WebSocket (read by ApiAuthHandler)
+    QueryParameters.requireOnly(QueryParameters.of(ctx), List.of(ApiAuthHandler.ACCESS_TOKEN_PARAMETER));
     if (!ctx.request().canUpgradeToWebSocket()) {
       throw new ApiProblem(
           426,

@@ -21,11 +21,6 @@ import java.util.List;
  */
 final class PolicyRequests {
 
-  /** Header naming who makes a change (the history's "by"). */
-  static final String USER_HEADER = "X-Rootline-User";
-
-  static final String DEFAULT_USER = "api";
-
   static final List<String> POLICY_FIELDS =
       List.of("capture", "payloadBytes", "normalShare", "anomalyThreshold", "quietPeriodMillis", "maskingRules",
           "mutedFingerprints", "reason");
@@ -33,7 +28,6 @@ final class PolicyRequests {
   static final List<String> REVERT_FIELDS = List.of("revision", "reason");
 
   static final int MAX_REASON = 1000;
-  static final int MAX_USER = 128;
   static final int MAX_HISTORY_OFFSET = 100_000;
   /** A whole policy with 1000 muted fingerprints is ~20 KiB. */
   static final int MAX_BODY_BYTES = 64 * 1024;
@@ -66,17 +60,14 @@ final class PolicyRequests {
     };
   }
 
-  /** {@code X-Rootline-User}: 1 to 128 printable characters, "api" when absent. */
+  /**
+   * Who makes the change (the history's "by"): the caller's token name. The {@code
+   * X-Rootline-User} header that named it before tokens existed is ignored: a header anyone can set
+   * must not decide whose name a change carries.
+   */
   static Handler<RoutingContext> user() {
     return ctx -> {
-      String user = ctx.request().getHeader(USER_HEADER);
-      if (user == null) {
-        user = DEFAULT_USER;
-      } else if (user.isBlank() || user.length() > MAX_USER || user.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-        throw ApiProblem.badRequest(
-            USER_HEADER + " must be 1 to " + MAX_USER + " printable characters, got '" + QueryParameters.excerpt(user) + "'");
-      }
-      ctx.put(USER, user.trim());
+      ctx.put(USER, ApiPrincipal.of(ctx).name());
       ctx.next();
     };
   }

@@ -80,11 +80,11 @@ class ApiServerTest {
             ConfigFactory.parseString(
                     "rootline.api { port = 0, store-timeout = 300ms, "
                         + "stream { max-connections = 2, max-queued-messages = 2 } }")
-                .withFallback(ConfigFactory.defaultReference())
+                .withFallback(ApiCalls.TEST_TOKENS).withFallback(ConfigFactory.defaultReference())
                 .resolve());
     server =
         ApiServer.start(vertx, settings, traces, () -> stats.get(), feed).await(10, SECONDS);
-    http = WebClient.create(vertx);
+    http = ApiCalls.client(vertx);
     webSockets = vertx.createWebSocketClient();
     tcp = vertx.createNetClient();
   }
@@ -343,6 +343,14 @@ class ApiServerTest {
       assertThat(response.bodyAsJsonObject().getString("error")).isEqualTo("method not allowed");
       assertThat(response.getHeader("Allow")).as("Allow header").isEqualTo("GET");
     }
+    // the Allow header lists the path's real methods, whichever they are
+    HttpResponse<Buffer> rollback = get("/api/v1/models/root-cause/rollback");
+    assertThat(rollback.statusCode()).isEqualTo(405);
+    assertThat(rollback.getHeader("Allow")).isEqualTo("POST");
+    HttpResponse<Buffer> policy =
+        http.request(HttpMethod.DELETE, server.port(), "127.0.0.1", "/api/v1/policies/global").send().await(5, SECONDS);
+    assertThat(policy.statusCode()).isEqualTo(405);
+    assertThat(policy.getHeader("Allow")).isEqualTo("GET, PATCH, PUT");
   }
 
   @Test
@@ -385,7 +393,7 @@ class ApiServerTest {
                 });
           }
         });
-    socket.connect(server.port(), "127.0.0.1", "/api/v1/stream").onFailure(test::failNow);
+    socket.connect(ApiCalls.stream(server.port())).onFailure(test::failNow);
     assertThat(test.awaitCompletion(10, SECONDS)).isTrue();
     if (test.failed()) {
       throw new AssertionError(test.causeOfFailure());
@@ -394,12 +402,12 @@ class ApiServerTest {
 
   @Test
   void streamRefusesConnectionsBeyondTheLimit() throws Exception {
-    var first = webSockets.connect(server.port(), "127.0.0.1", "/api/v1/stream").await(5, SECONDS);
-    var second = webSockets.connect(server.port(), "127.0.0.1", "/api/v1/stream").await(5, SECONDS);
+    var first = webSockets.connect(ApiCalls.stream(server.port())).await(5, SECONDS);
+    var second = webSockets.connect(ApiCalls.stream(server.port())).await(5, SECONDS);
     assertThat(feed.listeners).as("one subscription per server, not per socket").hasSize(1);
 
     assertThatThrownBy(
-            () -> webSockets.connect(server.port(), "127.0.0.1", "/api/v1/stream").await(5, SECONDS))
+            () -> webSockets.connect(ApiCalls.stream(server.port())).await(5, SECONDS))
         .isInstanceOfSatisfying(
             UpgradeRejectedException.class,
             rejected -> {
@@ -422,7 +430,7 @@ class ApiServerTest {
     CompletableFuture<Short> closeCode = new CompletableFuture<>();
     ClientWebSocket socket = webSockets.webSocket();
     socket.closeHandler(v -> closeCode.complete(socket.closeStatusCode()));
-    socket.connect(server.port(), "127.0.0.1", "/api/v1/stream").await(5, SECONDS);
+    socket.connect(ApiCalls.stream(server.port())).await(5, SECONDS);
     server.close().await(5, SECONDS);
     assertThat(closeCode.get(5, SECONDS)).isEqualTo((short) 1001);
     assertThat(feed.listeners).isEmpty();
@@ -433,7 +441,7 @@ class ApiServerTest {
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     ClientWebSocket socket = webSockets.webSocket();
     socket.textMessageHandler(text -> received.add(new JsonObject(text)));
-    socket.connect(server.port(), "127.0.0.1", "/api/v1/stream").await(5, SECONDS);
+    socket.connect(ApiCalls.stream(server.port())).await(5, SECONDS);
     waitFor(() -> !received.isEmpty(), 5_000); // "subscribed": the server has registered us
     socket.pause(); // stop reading: TCP buffers fill, then the server's queue (2) overflows
 
@@ -484,7 +492,7 @@ class ApiServerTest {
     long deadline = System.currentTimeMillis() + millis;
     while (true) {
       try {
-        return webSockets.connect(server.port(), "127.0.0.1", "/api/v1/stream").await(5, SECONDS);
+        return webSockets.connect(ApiCalls.stream(server.port())).await(5, SECONDS);
       } catch (UpgradeRejectedException stillFull) {
         if (System.currentTimeMillis() > deadline) {
           throw stillFull;

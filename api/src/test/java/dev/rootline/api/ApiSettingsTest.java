@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,8 @@ class ApiSettingsTest {
     ApiSettings defaults = settings("");
     assertThat(defaults)
         .isEqualTo(new ApiSettings(
-            "127.0.0.1", 8080, 50, 1000, Duration.ofSeconds(5), 100, 256, Duration.ofSeconds(2)));
+            "127.0.0.1", 8080, 50, 1000, Duration.ofSeconds(5), 100, 256, Duration.ofSeconds(2),
+            new AuthSettings(List.of(), Path.of(".rootline/api-token"))));
   }
 
   @Test
@@ -28,7 +31,8 @@ class ApiSettingsTest {
                     + " store-timeout = 750ms,"
                     + " stream { max-connections = 3, max-queued-messages = 9, closing-timeout = 7s }"))
         .isEqualTo(
-            new ApiSettings("0.0.0.0", 0, 20, 200, Duration.ofMillis(750), 3, 9, Duration.ofSeconds(7)));
+            new ApiSettings("0.0.0.0", 0, 20, 200, Duration.ofMillis(750), 3, 9, Duration.ofSeconds(7),
+                new AuthSettings(List.of(), Path.of(".rootline/api-token"))));
   }
 
   @ParameterizedTest

@@ -31,7 +31,7 @@ class ClusterHandlersTest {
     ApiSettings settings =
         ApiSettings.create(
             ConfigFactory.parseString("rootline.api { port = 0, store-timeout = 300ms }")
-                .withFallback(ConfigFactory.defaultReference())
+                .withFallback(ApiCalls.TEST_TOKENS).withFallback(ConfigFactory.defaultReference())
                 .resolve());
     server =
         ApiServer.start(
@@ -42,7 +42,7 @@ class ClusterHandlersTest {
                 new ApiServerTest.InMemoryFeed(),
                 cluster)
             .await(10, SECONDS);
-    http = WebClient.create(vertx);
+    http = ApiCalls.client(vertx);
   }
 
   @AfterEach

@@ -32,6 +32,7 @@ class FeedbackApiTest {
   volatile boolean storeDown;
   ApiServer server;
   WebClient http;
+  WebClient plain;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
@@ -53,22 +54,25 @@ class FeedbackApiTest {
     };
     ApiSettings settings = ApiSettings.create(
         ConfigFactory.parseString("rootline.api { port = 0, store-timeout = 300ms }")
-            .withFallback(ConfigFactory.defaultReference()).resolve());
+            .withFallback(ApiCalls.TEST_TOKENS).withFallback(ConfigFactory.defaultReference()).resolve());
     server = ApiServer.start(vertx, settings, new ApiServerTest.InMemoryTraces(), java.util.Map::of,
             new ApiServerTest.InMemoryFeed(), new IssueSources(issues, listener -> () -> {}, gate))
         .await(10, SECONDS);
-    http = WebClient.create(vertx);
+    http = ApiCalls.client(vertx);
+    plain = WebClient.create(vertx);
   }
 
   @AfterEach
   void stop() throws Exception {
     server.close().await(10, SECONDS);
     http.close();
+    plain.close();
   }
 
   private HttpResponse<Buffer> post(String issueId, String body) throws Exception {
-    return http.post(server.port(), "127.0.0.1", "/api/v1/issues/" + issueId + "/feedback")
-        .putHeader("X-Rootline-User", "carol")
+    return plain.post(server.port(), "127.0.0.1", "/api/v1/issues/" + issueId + "/feedback")
+        .bearerTokenAuthentication(ApiCalls.tokenOf("carol"))
+        .putHeader("X-Rootline-User", "mallory") // ignored: the token names the author
         .sendBuffer(Buffer.buffer(body))
         .await(10, SECONDS);
   }
@@ -90,9 +94,10 @@ class FeedbackApiTest {
     assertThat(r.bodyAsJsonObject().getJsonObject("issue").getString("issueId")).isEqualTo("a1");
     assertThat(recorded).singleElement().satisfies(f -> assertThat(f.feedbackId()).isNotBlank());
 
+    // A body's "by" is accepted (older clients send it) but the author is still the token's name.
     HttpResponse<Buffer> noise = post("a1", "{\"kind\":\"noise\",\"by\":\"dave\"}");
     assertThat(noise.statusCode()).isEqualTo(201);
-    assertThat(recorded.get(1).by()).isEqualTo("dave");
+    assertThat(recorded.get(1).by()).isEqualTo("carol");
     assertThat(recorded.get(1).kind()).isEqualTo(IssueFeedback.Kind.NOISE);
   }
 

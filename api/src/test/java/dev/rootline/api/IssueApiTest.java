@@ -65,14 +65,14 @@ class IssueApiTest {
     ApiSettings settings =
         ApiSettings.create(
             ConfigFactory.parseString("rootline.api { port = 0, store-timeout = 300ms }")
-                .withFallback(ConfigFactory.defaultReference())
+                .withFallback(ApiCalls.TEST_TOKENS).withFallback(ConfigFactory.defaultReference())
                 .resolve());
     server =
         ApiServer.start(
                 vertx, settings, new ApiServerTest.InMemoryTraces(), java.util.Map::of, traceFeed,
                 new IssueSources(issues, issueFeed))
             .await(10, SECONDS);
-    http = WebClient.create(vertx);
+    http = ApiCalls.client(vertx);
     webSockets = vertx.createWebSocketClient();
   }
 
@@ -196,7 +196,7 @@ class IssueApiTest {
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     ClientWebSocket socket = webSockets.webSocket();
     socket.textMessageHandler(text -> received.add(new JsonObject(text)));
-    socket.connect(server.port(), "127.0.0.1", "/api/v1/stream").await(5, SECONDS);
+    socket.connect(ApiCalls.stream(server.port())).await(5, SECONDS);
     ApiServerTest.waitFor(() -> !received.isEmpty(), 5_000); // "subscribed"
 
     IssueSummary opened = summary("d4", "cart:8083", 0.4, 1);

@@ -31,6 +31,7 @@ class MissedAnomalyApiTest {
   volatile boolean atFloor;
   ApiServer server;
   WebClient http;
+  WebClient plain;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
@@ -45,23 +46,25 @@ class MissedAnomalyApiTest {
           by + " reported an anomaly on " + endpoint + " that was missed", "policy-tuner", 1L, "missed-anomaly:x", 0)));
     };
     ApiSettings settings = ApiSettings.create(
-        ConfigFactory.parseString("rootline.api { port = 0 }").withFallback(ConfigFactory.defaultReference()).resolve());
+        ConfigFactory.parseString("rootline.api { port = 0 }").withFallback(ApiCalls.TEST_TOKENS).withFallback(ConfigFactory.defaultReference()).resolve());
     server = ApiServer.start(vertx, settings, new ApiServerTest.InMemoryTraces(), java.util.Map::of,
             new ApiServerTest.InMemoryFeed(), IssueSources.none(), ClusterViewSource.unavailable(),
             new ControlSources(ModelSources.none(), PolicySources.unavailable(), missed))
         .await(10, SECONDS);
-    http = WebClient.create(vertx);
+    http = ApiCalls.client(vertx);
+    plain = WebClient.create(vertx);
   }
 
   @AfterEach
   void stop() throws Exception {
     server.close().await(10, SECONDS);
     http.close();
+    plain.close();
   }
 
   private HttpResponse<Buffer> post(String body) throws Exception {
-    return http.post(server.port(), "127.0.0.1", "/api/v1/feedback/missed-anomaly")
-        .putHeader("X-Rootline-User", "erin").sendBuffer(Buffer.buffer(body)).await(10, SECONDS);
+    return plain.post(server.port(), "127.0.0.1", "/api/v1/feedback/missed-anomaly")
+        .bearerTokenAuthentication(ApiCalls.tokenOf("erin")).sendBuffer(Buffer.buffer(body)).await(10, SECONDS);
   }
 
   @Test

@@ -45,7 +45,7 @@ class ModelHandlersTest {
     ApiSettings settings =
         ApiSettings.create(
             ConfigFactory.parseString("rootline.api { port = 0, store-timeout = 300ms }")
-                .withFallback(ConfigFactory.defaultReference())
+                .withFallback(ApiCalls.TEST_TOKENS).withFallback(ConfigFactory.defaultReference())
                 .resolve());
     server =
         vertx
@@ -60,10 +60,11 @@ class ModelHandlersTest {
                     new LiveTraceStream(vertx, settings, metrics),
                     metrics,
                     ClusterViewSource.unavailable(),
-                    new ControlSources(models, PolicySources.unavailable())))
+                    new ControlSources(models, PolicySources.unavailable()),
+                    ApiTokens.from(settings.auth())))
             .listen(0, "127.0.0.1")
             .await(10, SECONDS);
-    http = WebClient.create(vertx);
+    http = ApiCalls.client(vertx);
   }
 
   @AfterEach

@@ -40,6 +40,7 @@ class PolicyHandlersTest {
   ApiServer server;
   // Kept in a field: an unreferenced Vert.x 5 client can be closed by GC mid-request.
   WebClient http;
+  WebClient plain;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
@@ -47,7 +48,7 @@ class PolicyHandlersTest {
     ApiSettings settings =
         ApiSettings.create(
             ConfigFactory.parseString("rootline.api { port = 0, store-timeout = 300ms }")
-                .withFallback(ConfigFactory.defaultReference())
+                .withFallback(ApiCalls.TEST_TOKENS).withFallback(ConfigFactory.defaultReference())
                 .resolve());
     server =
         ApiServer.start(
@@ -55,13 +56,15 @@ class PolicyHandlersTest {
                 IssueSources.none(), ClusterViewSource.unavailable(),
                 new ControlSources(ModelSources.none(), policies))
             .await(10, SECONDS);
-    http = WebClient.create(vertx);
+    http = ApiCalls.client(vertx);
+    plain = WebClient.create(vertx);
   }
 
   @AfterEach
   void stop() throws Exception {
     server.close().await(10, SECONDS);
     http.close();
+    plain.close();
   }
 
   @Test
@@ -142,7 +145,7 @@ class PolicyHandlersTest {
   }
 
   @Test
-  void patchChangesOnlyItsFieldsOfAnEndpointScopeAndTheCallerDefaultsToApi() throws Exception {
+  void patchChangesOnlyItsFieldsOfAnEndpointScopeAndTheCallerIsTheTokensName() throws Exception {
     ok(send(HttpMethod.PUT, SERVICE, new JsonObject().put("anomalyThreshold", 0.8), "alice"));
     ok(send(HttpMethod.PUT, ENDPOINT, new JsonObject().put("payloadBytes", 512).put("capture", true), null));
     JsonObject patched =
@@ -151,7 +154,7 @@ class PolicyHandlersTest {
     assertThat(patched.getJsonObject("policy"))
         .isEqualTo(new JsonObject().put("capture", false).put("payloadBytes", 512)
             .put("mutedFingerprints", new JsonArray().add("0123456789abcdef")));
-    assertThat(patched.getJsonObject("change").getString("by")).isEqualTo("api");
+    assertThat(patched.getJsonObject("change").getString("by")).isEqualTo("root");
     assertThat(patched.getJsonObject("change").getString("reason")).isEmpty();
     assertThat(patched.getString("link")).isEqualTo("/api/v1/policies/endpoint%3Ajava%3A8082%20GET%20%2Fsearch");
 
@@ -268,10 +271,14 @@ class PolicyHandlersTest {
   }
 
   @Test
-  void aBadCallerNameIs400() throws Exception {
-    HttpResponse<Buffer> r = send(HttpMethod.PUT, SERVICE, new JsonObject(), " ");
-    ApiCalls.assertBadRequest(r, "X-Rootline-User must be 1 to 128 printable characters, got ''");
-    assertThat(policies.changeCount()).isZero();
+  void theAuthorIsTheTokensNameWhateverTheOldHeaderSays() throws Exception {
+    HttpResponse<Buffer> r =
+        plain.request(HttpMethod.PATCH, server.port(), "127.0.0.1", SERVICE)
+            .bearerTokenAuthentication(ApiCalls.tokenOf("alice"))
+            .putHeader("X-Rootline-User", "mallory")
+            .sendJsonObject(new JsonObject().put("capture", false))
+            .await(5, SECONDS);
+    assertThat(ok(r).getJsonObject("change").getString("by")).isEqualTo("alice");
   }
 
   @Test
@@ -320,7 +327,7 @@ class PolicyHandlersTest {
     server.close().await(10, SECONDS);
     ApiSettings settings =
         ApiSettings.create(
-            ConfigFactory.parseString("rootline.api { port = 0 }").withFallback(ConfigFactory.defaultReference()).resolve());
+            ConfigFactory.parseString("rootline.api { port = 0 }").withFallback(ApiCalls.TEST_TOKENS).withFallback(ConfigFactory.defaultReference()).resolve());
     server =
         ApiServer.start(vertx, settings,
                 new ApiServerTest.InMemoryTraces(), Map::of, new ApiServerTest.InMemoryFeed())
@@ -335,10 +342,11 @@ class PolicyHandlersTest {
   }
 
   private HttpResponse<Buffer> send(HttpMethod method, String uri, JsonObject body, String user) throws Exception {
-    HttpRequest<Buffer> request = http.request(method, server.port(), "127.0.0.1", uri);
-    if (user != null) {
-      request.putHeader(PolicyRequests.USER_HEADER, user);
-    }
+    // A named user calls with their own token; else the client's default (root, an admin).
+    HttpRequest<Buffer> request =
+        user == null
+            ? http.request(method, server.port(), "127.0.0.1", uri)
+            : plain.request(method, server.port(), "127.0.0.1", uri).bearerTokenAuthentication(ApiCalls.tokenOf(user));
     return (body == null ? request.send() : request.sendJsonObject(body)).await(5, SECONDS);
   }
 

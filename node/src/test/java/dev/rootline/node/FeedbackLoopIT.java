@@ -53,6 +53,7 @@ class FeedbackLoopIT {
                 String.join(
                     "\n",
                     "rootline.api.port = 0",
+                    TestApiTokens.CONFIG,
                     "rootline.cluster.port = 0",
                     "rootline.node.start-local-cassandra = off",
                     "rootline.actors.trace.quiet-period = 1s",
@@ -322,8 +323,7 @@ class FeedbackLoopIT {
   }
 
   private static HttpResponse<String> patch(String path, String body) throws Exception {
-    return send(HttpRequest.newBuilder(uri(path)).method("PATCH", HttpRequest.BodyPublishers.ofString(body))
-        .header("X-Rootline-User", "it"));
+    return send(HttpRequest.newBuilder(uri(path)).method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private static URI uri(String path) {
@@ -331,6 +331,8 @@ class FeedbackLoopIT {
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        request.header("Authorization", TestApiTokens.AUTHORIZATION).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

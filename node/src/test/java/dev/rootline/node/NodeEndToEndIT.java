@@ -52,6 +52,7 @@ class NodeEndToEndIT {
                 String.join(
                     "\n",
                     "rootline.api.port = 0",
+                    TestApiTokens.CONFIG,
                     "rootline.cluster.port = 0",
                     "rootline.node.start-local-cassandra = off",
                     "rootline.actors.trace.quiet-period = 1s",
@@ -66,6 +67,7 @@ class NodeEndToEndIT {
     node = RootlineNode.start(config);
     stream =
         HTTP.newWebSocketBuilder()
+            .header("Authorization", TestApiTokens.AUTHORIZATION)
             .buildAsync(URI.create("ws://127.0.0.1:" + node.apiPort() + "/api/v1/stream"), new Collector())
             .get();
   }
@@ -177,10 +179,39 @@ class NodeEndToEndIT {
 
   @Test
   @Order(5)
-  void badQueryParametersAnswer400WithAJsonError() throws Exception {
+  void badQueryParametersAnswer400AndCallsWithoutTheRightToken401Or403() throws Exception {
     HttpResponse<String> r = get("/api/v1/traces?limit=abc");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(r.body()).get("error").asText()).isNotBlank();
+
+    URI traces = URI.create("http://127.0.0.1:" + node.apiPort() + "/api/v1/traces");
+    HttpResponse<String> anonymous =
+        HTTP.send(HttpRequest.newBuilder(traces).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"rootline\"");
+    HttpResponse<String> viewer =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + "/api/v1/policies/global"))
+                .header("Authorization", "Bearer " + TestApiTokens.VIEWER)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"capture\":false}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(viewer.statusCode()).as(viewer.body()).isEqualTo(403);
+    assertThat(getJson("/api/v1/auth/whoami").get("name").asText()).isEqualTo("it");
+    Throwable refused = null;
+    try {
+      HTTP.newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + node.apiPort() + "/api/v1/stream"), new Collector())
+          .get(10, java.util.concurrent.TimeUnit.SECONDS)
+          .abort();
+    } catch (java.util.concurrent.ExecutionException e) {
+      refused = e.getCause();
+      while (refused != null && !(refused instanceof java.net.http.WebSocketHandshakeException)) {
+        refused = refused.getCause();
+      }
+    }
+    assertThat(refused).as("the stream refuses a handshake without a token").isNotNull();
+    assertThat(((java.net.http.WebSocketHandshakeException) refused).getResponse().statusCode()).isEqualTo(401);
   }
 
   @Test
@@ -278,6 +309,7 @@ class NodeEndToEndIT {
   private static HttpResponse<String> get(String path) throws Exception {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + path))
+            .header("Authorization", TestApiTokens.AUTHORIZATION)
             .timeout(Duration.ofSeconds(30))
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -77,7 +77,7 @@ public final class NodeJvm {
     }
     Files.createDirectories(dir);
     Path conf = dir.resolve(name() + ".conf");
-    Files.writeString(conf, config);
+    Files.writeString(conf, config + "\n" + HostHttp.TOKEN_CONFIG + "\n"); // the API needs a token
     incarnation++;
     String cp = root.resolve("node/target/classes") + ":" + root.resolve("node/target/lib") + "/*";
     // `ip netns exec` gives the node a fresh /sys without tracefs, which libbpf needs to attach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rootline.node.DemoServices;
+import dev.rootline.node.TestApiTokens;
 import dev.rootline.persistence.TestCassandra;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,6 +68,7 @@ class NodeKillIT {
       stream =
           HttpClient.newHttpClient()
               .newWebSocketBuilder()
+              .header("Authorization", TestApiTokens.AUTHORIZATION)
               .buildAsync(URI.create("ws://127.0.0.1:" + n1.apiPort + "/api/v1/stream"), new Collector(streamed))
               .get();
 

@@ -2,6 +2,7 @@ package dev.rootline.node.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rootline.node.TestApiTokens;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,6 +67,7 @@ final class NodeProcess implements AutoCloseable {
             "rootline.cluster.roles = [" + rolesList + "]",
             "rootline.api.host = \"127.0.0.1\"",
             "rootline.api.port = " + apiPort,
+            TestApiTokens.CONFIG,
             "rootline.node.start-local-cassandra = off",
             extraConfig,
             ""));
@@ -153,6 +155,7 @@ final class NodeProcess implements AutoCloseable {
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+            .header("Authorization", TestApiTokens.AUTHORIZATION)
             .timeout(Duration.ofSeconds(20))
             .build(),
         HttpResponse.BodyHandlers.ofString());

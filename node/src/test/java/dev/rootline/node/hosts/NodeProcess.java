@@ -1,5 +1,6 @@
 package dev.rootline.node.hosts;
 
+import dev.rootline.node.TestApiTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -54,6 +55,7 @@ final class NodeProcess implements AutoCloseable {
     Files.writeString(
         file,
         config
+            + "\n" + TestApiTokens.CONFIG
             + "\nrootline.api.port = " + apiPort
             + "\nrootline.cluster.hostname = \"127.0.0.1\""
             + "\nrootline.cluster.port = " + clusterPort + "\n");
@@ -88,6 +90,7 @@ final class NodeProcess implements AutoCloseable {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                .header("Authorization", TestApiTokens.AUTHORIZATION)
                 .timeout(Duration.ofSeconds(30))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
