@@ -32,15 +32,16 @@ import java.util.Map;
  * cut is masked as a card number without the Luhn check (its end, and so its check digit, is
  * unknown).
  *
- * <p><b>Length</b>: a masked text is at most its raw length + {@link #MAX_GROWTH} bytes (markers
- * may be longer than what they replace); what would go beyond is cut.
+ * <p><b>Length</b>: a masked text is at most {@link #maxLength} of its raw length (1.5 times it +
+ * {@link #MAX_GROWTH} bytes: markers may be longer than what they replace); what would go beyond
+ * is cut.
  *
  * <p>Counts every masking per rule. Not thread-safe: one instance per assembler (the probe's
  * thread); the output buffer is reused between calls.
  */
 public final class PiiMasker {
 
-  /** A masked text is at most this many bytes longer than the raw one. */
+  /** A masked text is at most half its raw length plus this many bytes longer than the raw one. */
   public static final int MAX_GROWTH = 64;
 
   private static final int MAX_KEY = 64;
@@ -85,6 +86,7 @@ public final class PiiMasker {
   private static final byte[] COOKIE = ascii("cookie");
   private static final byte[] SET_COOKIE = ascii("set-cookie");
   private static final byte[] BEARER = ascii("bearer");
+  private static final byte[] MARKER_START = ascii("[masked:");
   private static final byte[][] PASSWORD_NAMES = {ascii("passw"), ascii("pwd"), ascii("passphrase")};
   private static final byte[][] API_KEY_NAMES = {
     ascii("token"), ascii("secret"), ascii("api-key"), ascii("api_key"), ascii("apikey"),
@@ -187,6 +189,11 @@ public final class PiiMasker {
     return masked == raw ? text : new String(masked, StandardCharsets.ISO_8859_1);
   }
 
+  /** The longest a masked text of {@code rawLength} bytes can be. */
+  public static int maxLength(int rawLength) {
+    return rawLength + rawLength / 2 + MAX_GROWTH;
+  }
+
   /** Maskings so far per rule name, every rule listed (in {@link MaskingRule} order). */
   public MaskingCounters counters() {
     Map<String, Long> byRule = new LinkedHashMap<>();
@@ -247,14 +254,14 @@ public final class PiiMasker {
           }
           write(text, v, s);
           if (s < end) {
-            marker(rule);
+            maskValue(text, s, end, rule);
           }
         } else {
-          marker(rule);
+          maskValue(text, v, end, rule);
         }
       }
       case COOKIE -> cookies(text, v, end, setCookie);
-      default -> marker(rule);
+      default -> maskValue(text, v, end, rule);
     }
     return end;
   }
@@ -274,7 +281,7 @@ public final class PiiMasker {
       if (eq < semi) {
         write(text, p, eq + 1);
         if (semi > eq + 1) {
-          marker(MaskingRule.COOKIE);
+          maskValue(text, eq + 1, semi, MaskingRule.COOKIE);
         }
       } else if (semi > p) {
         int s = p;
@@ -283,7 +290,7 @@ public final class PiiMasker {
         }
         write(text, p, s);
         if (s < semi) {
-          marker(MaskingRule.COOKIE);
+          maskValue(text, s, semi, MaskingRule.COOKIE);
         }
       }
       if (firstOnly) {
@@ -348,7 +355,7 @@ public final class PiiMasker {
         return i;
       }
       write(text, i, v);
-      marker(rule);
+      maskValue(text, v, e, rule);
       return e;
     }
     int k = skipSpace(text, j + 1, len);
@@ -381,7 +388,7 @@ public final class PiiMasker {
       return i;
     }
     write(text, i, v);
-    marker(rule);
+    maskValue(text, v, e, rule);
     return e;
   }
 
@@ -510,7 +517,7 @@ public final class PiiMasker {
   private void begin(int len) {
     n = 0;
     maskedNow = 0;
-    limit = len + MAX_GROWTH;
+    limit = maxLength(len);
     if (out.length < limit) {
       out = new byte[Math.max(limit, out.length * 2)];
     }
@@ -530,6 +537,15 @@ public final class PiiMasker {
     }
   }
 
+  /** A value's marker; a value that is a marker already (text masked twice) stays as it is. */
+  private void maskValue(byte[] text, int from, int to, MaskingRule rule) {
+    if (startsWith(text, from, to, MARKER_START)) {
+      write(text, from, to);
+    } else {
+      marker(rule);
+    }
+  }
+
   private void marker(MaskingRule rule) {
     byte[] m = rule.markerBytes();
     write(m, 0, m.length);
@@ -544,6 +560,18 @@ public final class PiiMasker {
       k++;
     }
     return k;
+  }
+
+  private static boolean startsWith(byte[] text, int from, int to, byte[] prefix) {
+    if (to - from < prefix.length) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length; k++) {
+      if (text[from + k] != prefix[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean equalsIgnoreCase(byte[] text, int from, int len, byte[] lower) {
