@@ -347,9 +347,19 @@ public final class PiiMasker {
     }
     if (form) {
       int v = j + 1;
-      int e = v;
-      while (e < len && (CLASS[text[e] & 0xff] & VALUE) != 0) {
-        e++;
+      int e;
+      if (v < len && (text[v] == '"' || text[v] == '\'')) { // password="..." (config-like text)
+        byte quote = text[v];
+        v++;
+        e = v;
+        while (e < len && text[e] != quote && text[e] != '\r' && text[e] != '\n') {
+          e++;
+        }
+      } else {
+        e = v;
+        while (e < len && (CLASS[text[e] & 0xff] & VALUE) != 0) {
+          e++;
+        }
       }
       if (e == v) {
         return i;

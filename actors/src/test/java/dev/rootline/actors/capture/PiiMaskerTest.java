@@ -92,8 +92,10 @@ class PiiMaskerTest {
     assertThat(mask("{\"access_token\":\"t0k\",\"client_secret\":\"s\"}"))
         .isEqualTo("{\"access_token\":\"[masked:api-key]\",\"client_secret\":\"[masked:api-key]\"}");
     assertThat(mask("/cb?api_key=abc&password=")).isEqualTo("/cb?api_key=[masked:api-key]&password=");
-    assertThat(count(MaskingRule.PASSWORD)).isEqualTo(5);
-    assertThat(count(MaskingRule.API_KEY)).isEqualTo(3);
+    assertThat(mask("db.password=\"s3 cret\" secret_key='k'"))
+        .isEqualTo("db.password=\"[masked:password]\" secret_key='[masked:api-key]'");
+    assertThat(count(MaskingRule.PASSWORD)).isEqualTo(6);
+    assertThat(count(MaskingRule.API_KEY)).isEqualTo(4);
   }
 
   @Test
