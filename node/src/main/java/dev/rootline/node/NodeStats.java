@@ -2,6 +2,7 @@ package dev.rootline.node;
 
 import dev.rootline.actors.capture.CaptureCounters;
 import dev.rootline.actors.capture.CapturePolicyState;
+import dev.rootline.actors.capture.MaskingCounters;
 import dev.rootline.actors.capture.ProbeActor;
 import dev.rootline.actors.trace.DeliveryStats;
 import dev.rootline.actors.trace.PipelineStats;
@@ -31,6 +32,7 @@ final class NodeStats implements StatsSource, AutoCloseable {
   private final List<String> roles;
   private final AtomicReference<CaptureCounters> assembly = new AtomicReference<>();
   private final AtomicReference<CapturePolicyState> policy = new AtomicReference<>();
+  private final AtomicReference<MaskingCounters> masking = new AtomicReference<>();
   private volatile Cancellable refresh;
 
   private NodeStats(ActorSystem<?> system, CaptureSession capture, List<String> roles) {
@@ -65,7 +67,12 @@ final class NodeStats implements StatsSource, AutoCloseable {
                               done ->
                                   AskPattern.<ProbeActor.Command, CapturePolicyState>ask(
                                       probe, ProbeActor.GetPolicyState::new, REFRESH, system.scheduler()))
-                          .thenAccept(stats.policy::set),
+                          .thenAccept(stats.policy::set)
+                          .thenCompose(
+                              done ->
+                                  AskPattern.<ProbeActor.Command, MaskingCounters>ask(
+                                      probe, ProbeActor.GetMaskingCounters::new, REFRESH, system.scheduler()))
+                          .thenAccept(stats.masking::set),
                   system.executionContext());
     }
     return stats;
@@ -95,6 +102,11 @@ final class NodeStats implements StatsSource, AutoCloseable {
       enforced.put("counters", fields(p.counters()));
       enforced.put("processes", p.processes().stream().map(NodeStats::fields).toList());
       out.put("capturePolicy", enforced);
+    }
+    MaskingCounters m = masking.get();
+    if (m != null) {
+      // PII values masked in the capture, per rule name (every rule listed).
+      out.put("masking", m.byRule());
     }
     out.put("pipeline", PipelineStats.get(system).snapshot());
     // Reliable span delivery: shed spans (capture side) and re-delivered batches (trace side).

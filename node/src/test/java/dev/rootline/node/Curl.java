@@ -2,6 +2,8 @@ package dev.rootline.node;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,5 +39,39 @@ final class Curl {
       p.destroyForcibly();
       throw new IllegalStateException("nc did not finish");
     }
+  }
+
+  /** An answer of the node's API: status (0 when curl failed to connect) and body. */
+  record Reply(int status, String body) {}
+
+  /**
+   * GETs a URL of the node's API with curl. The one place ITs that use it call the API from: the
+   * API's credentials, when it wants some, are added here.
+   */
+  static Reply apiGet(String url) throws IOException, InterruptedException {
+    return run(List.of("-s", "-w", "\n%{http_code}", "--max-time", "20", url));
+  }
+
+  /** Sends one request with these curl options (e.g. -X, -H, --data) and returns the HTTP status. */
+  static int send(String url, String... options) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("-s", "-o", "/dev/null", "-w", "\n%{http_code}", "--max-time", "20"));
+    args.addAll(List.of(options));
+    args.add(url);
+    return run(args).status();
+  }
+
+  private static Reply run(List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add("curl");
+    command.addAll(args);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("curl did not finish: " + args);
+    }
+    int nl = out.lastIndexOf('\n');
+    String status = out.substring(nl + 1).trim();
+    return new Reply(status.matches("\\d+") ? Integer.parseInt(status) : 0, nl < 0 ? "" : out.substring(0, nl));
   }
 }

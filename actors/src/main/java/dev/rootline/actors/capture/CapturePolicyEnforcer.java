@@ -83,6 +83,18 @@ public final class CapturePolicyEnforcer {
   /** host + '\n' + service → effective capture; rebuilt lazily after each apply. */
   private final Map<String, Boolean> serviceCapture = new HashMap<>();
 
+  /** host + '\n' + service → effective masking rules (bits); rebuilt lazily after each apply. */
+  private final Map<String, Integer> serviceMasking = new HashMap<>();
+  /** Endpoint scope name → its own masking rules (bits), for endpoints that set some. */
+  private final Map<String, Integer> endpointMasking = new HashMap<>();
+  /** Services with at least one endpoint scope of their own masking rules. */
+  private final Set<String> servicesWithMaskingEndpoints = new HashSet<>();
+  /**
+   * Names a request's endpoint from its target masked with every rule (the form users see and
+   * name endpoint scopes by); its counters are not reported.
+   */
+  private final PiiMasker endpointNamer = new PiiMasker();
+
   /** What each process should have (absent: nothing of its own). */
   private final Map<Integer, ProcessPolicy> desired = new HashMap<>();
   /** What the kernel has, as far as our writes succeeded. */
@@ -176,6 +188,15 @@ public final class CapturePolicyEnforcer {
       }
     }
     serviceCapture.clear();
+    serviceMasking.clear();
+    endpointMasking.clear();
+    servicesWithMaskingEndpoints.clear();
+    for (ScopedPolicy p : policies.ofKind(PolicyScope.Kind.ENDPOINT)) {
+      if (p.policy().maskingRules() != null) {
+        endpointMasking.put(p.scope().name(), MaskingRule.maskOf(p.policy().maskingRules()));
+        servicesWithMaskingEndpoints.add(serviceOfEndpoint(p.scope().name()));
+      }
+    }
     findUnknownProcesses();
 
     boolean enabled = !Boolean.FALSE.equals(hostPolicy.capture());
@@ -221,6 +242,36 @@ public final class CapturePolicyEnforcer {
       spansDroppedByPolicy++;
     }
     return keep;
+  }
+
+  /**
+   * The PII masking rules ({@link MaskingRule} bits) in force for one request: its endpoint's
+   * own rules when that scope sets some, else its service's over its host's over the global ones.
+   * Every rule before the first {@link #apply} (no policy = mask everything). The endpoint is
+   * named from the target masked with every rule, as users see it.
+   *
+   * @param target the raw request target; used to name the endpoint only, never kept
+   */
+  public int maskingRules(String spanHost, String service, String method, String target) {
+    if (policies == null) {
+      return MaskingRule.ALL;
+    }
+    if (!endpointMasking.isEmpty() && servicesWithMaskingEndpoints.contains(service)) {
+      String endpoint =
+          service + " " + method + " " + PathTemplate.of(endpointNamer.mask(target, MaskingRule.ALL, false));
+      Integer own = endpointMasking.get(endpoint);
+      if (own != null) {
+        return own;
+      }
+    }
+    String key = spanHost + "\n" + (service == null ? "" : service);
+    Integer rules = serviceMasking.get(key);
+    if (rules == null) {
+      rules = MaskingRule.maskOf(policies.effective(spanHost, service, null).maskingRules());
+      // bounded by hosts x services seen (services are process:port or process, not paths)
+      serviceMasking.put(key, rules);
+    }
+    return rules;
   }
 
   /**

@@ -333,6 +333,13 @@ public final class Http1Parser implements MessageParser {
   private void resetMessage() {
     inMessage = false;
     currentHead = null;
+    // The message went out as a copy (masked before its span leaves): no raw bytes stay behind.
+    if (excerpt != null) {
+      Arrays.fill(excerpt, 0, Math.min(excerptLen, excerpt.length), (byte) 0);
+    }
+    if (head != null) {
+      Arrays.fill(head, 0, Math.min(headLen, head.length), (byte) 0);
+    }
     excerptLen = 0;
     headLen = 0;
     lineBufLen = 0;

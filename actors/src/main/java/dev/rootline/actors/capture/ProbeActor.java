@@ -37,6 +37,9 @@ public final class ProbeActor {
   /** Replies with the assembler's counters. */
   public record GetCounters(ActorRef<CaptureCounters> replyTo) implements Command {}
 
+  /** Replies with what PII masking did so far (values masked per rule). */
+  public record GetMaskingCounters(ActorRef<MaskingCounters> replyTo) implements Command {}
+
   /**
    * Puts these capture policies in force, live (local message: the node's policy follower sends
    * every new set). Merged scope by scope with the set in force, the higher revision winning, so
@@ -167,12 +170,15 @@ public final class ProbeActor {
             ListeningProcesses.create(policySettings, settings.hostFromNetworkNamespace()));
     this.assembler = new SpanAssembler(settings, span -> deliver(spans, span));
     assembler.publishLinksTo(link -> publish(links, link));
+    // PII masking by the rules of each span's scope, before the span or its link leaves.
+    assembler.maskWith(policy::maskingRules);
   }
 
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(Poll.class, this::onPoll)
         .onMessage(GetCounters.class, this::onGetCounters)
+        .onMessage(GetMaskingCounters.class, this::onGetMaskingCounters)
         .onMessage(ApplyPolicies.class, this::onApplyPolicies)
         .onMessage(GetPolicyState.class, this::onGetPolicyState)
         .onMessage(CheckProcesses.class, this::onCheckProcesses)
@@ -213,6 +219,11 @@ public final class ProbeActor {
 
   private Behavior<Command> onGetCounters(GetCounters command) {
     command.replyTo().tell(assembler.counters());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetMaskingCounters(GetMaskingCounters command) {
+    command.replyTo().tell(assembler.maskingCounters());
     return Behaviors.same();
   }
 

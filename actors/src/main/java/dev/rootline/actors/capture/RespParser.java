@@ -306,6 +306,11 @@ final class RespParser implements MessageParser {
     lineLen = 0;
     crSeen = false;
     byte[] kept = excerpt == null ? new byte[0] : Arrays.copyOf(excerpt, excerptLen);
+    // The message went out as a copy (masked before its span leaves): no raw bytes stay behind.
+    if (excerpt != null) {
+      Arrays.fill(excerpt, 0, excerptLen, (byte) 0);
+    }
+    Arrays.fill(line, (byte) 0);
     listener.onMessageEnd(
         new HttpMessage(head, wireBytes, kept, firstStart, firstEnd, lastEnd, cutShort, cutShort));
   }

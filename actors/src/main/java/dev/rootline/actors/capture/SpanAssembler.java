@@ -6,6 +6,7 @@ import dev.rootline.persistence.Span;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -65,6 +66,10 @@ public final class SpanAssembler {
   /** Finished exchanges whose trace id is not known yet, by the undecided link they wait for. */
   private final Map<TraceLink, List<Finished>> waitingOn = new IdentityHashMap<>();
   private final Excerpts excerpts = new Excerpts();
+  /** Masks every span's target and excerpts before it leaves (sink and links alike). */
+  private final PiiMasker masker = new PiiMasker();
+  /** Which masking rules a span's scope wants; every rule until told otherwise. */
+  private MaskingRules maskingRules = (host, service, method, target) -> MaskingRule.ALL;
   /** Closed connections still in the stitching index, oldest first. */
   private final ArrayDeque<Lingering> lingering = new ArrayDeque<>();
   private final Observer observer = new Observer();
@@ -179,6 +184,29 @@ public final class SpanAssembler {
    */
   public void publishLinksTo(Consumer<ConnectionLink> links) {
     this.links = links;
+  }
+
+  /**
+   * The masking rules of each span's scope, asked once per span before it is built ({@link
+   * CapturePolicyEnforcer#maskingRules} on a node). By default every rule is on.
+   */
+  public void maskWith(MaskingRules rules) {
+    this.maskingRules = rules == null ? (host, service, method, target) -> MaskingRule.ALL : rules;
+  }
+
+  /** The masking rules in force for one request. */
+  @FunctionalInterface
+  public interface MaskingRules {
+    /**
+     * @param target the raw request target (only to name the endpoint; never kept)
+     * @return a bit mask of {@link MaskingRule#bit()}s
+     */
+    int rulesFor(String host, String service, String method, String target);
+  }
+
+  /** What PII masking did so far. */
+  public MaskingCounters maskingCounters() {
+    return masker.counters();
   }
 
   public CaptureCounters counters() {
@@ -388,17 +416,36 @@ public final class SpanAssembler {
   private void emit(ConnectionStream s, HttpExchange x) {
     boolean server = s.role() == ConnectionStream.Role.SERVER;
     HttpHead final_ = x.response != null ? x.response.head() : finalResponseHead(x);
+    // PII masking, before anything of the request leaves: target, then both excerpts; the raw
+    // excerpt bytes are wiped once escaped, and the exchange keeps only the masked target.
+    String host = x.host == null ? settings.host() : x.host;
+    HttpHead rawHead = x.requestHead;
+    int rules = maskingRules.rulesFor(host, x.service, rawHead.method(), rawHead.target());
+    String path = masker.mask(rawHead.target(), rules, rawHead.cut());
+    if (!path.equals(rawHead.target())) {
+      x.requestHead =
+          new HttpHead(
+              rawHead.method(),
+              path,
+              rawHead.status(),
+              rawHead.contentLength(),
+              rawHead.chunked(),
+              rawHead.traceparent(),
+              rawHead.cut());
+    }
+    String requestExcerpt = maskedExcerpt(x.request, rules);
+    String responseExcerpt = maskedExcerpt(x.response, rules);
     Span span =
         new Span(
             x.link.traceId(),
             x.link.spanId(),
             x.link.parentSpanId(),
             server ? Span.Kind.SERVER : Span.Kind.CLIENT,
-            x.host == null ? settings.host() : x.host,
+            host,
             x.service,
             x.pid,
-            x.requestHead.method(),
-            x.requestHead.target(),
+            rawHead.method(),
+            path,
             final_ == null ? 0 : final_.status(),
             server ? x.firstEndNanos : x.firstStartNanos,
             x.endNanos,
@@ -406,8 +453,8 @@ public final class SpanAssembler {
             x.responseBytes,
             s.localText(),
             s.remoteText(),
-            x.request == null ? "" : excerpts.escape(x.request.excerpt()),
-            x.response == null ? "" : excerpts.escape(x.response.excerpt()),
+            requestExcerpt,
+            responseExcerpt,
             x.error);
     // The exchange may stay remembered for stitching: keep only what matching needs.
     x.request = null;
@@ -431,6 +478,24 @@ public final class SpanAssembler {
               span.spanId(),
               span.host()));
     }
+  }
+
+  /**
+   * The message's excerpt masked and escaped; the raw bytes are overwritten afterwards, so no copy
+   * of them outlives the span. A message whose excerpt holds fewer bytes than went over the wire
+   * was cut: a value running into its end is masked as far as it goes.
+   */
+  private String maskedExcerpt(HttpMessage message, int rules) {
+    if (message == null) {
+      return "";
+    }
+    byte[] raw = message.excerpt();
+    if (raw == null || raw.length == 0) {
+      return "";
+    }
+    String text = excerpts.escape(masker.mask(raw, rules, raw.length < message.wireBytes()));
+    Arrays.fill(raw, (byte) 0);
+    return text;
   }
 
   /** A final response head seen before a reset or a timeout: the status did arrive. */
