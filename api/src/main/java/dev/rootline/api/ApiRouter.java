@@ -28,6 +28,7 @@ final class ApiRouter {
     StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
     TraceHandlers traceHandlers = new TraceHandlers(traces, store);
     IssueHandlers issueHandlers = new IssueHandlers(issues.queries(), issues.feedback(), store);
+    IssueSeries issueSeries = new IssueSeries(issues.queries(), traces, store);
     ApiFailureHandler failures = new ApiFailureHandler(metrics);
     ClusterHandlers clusterHandlers =
         new ClusterHandlers(vertx, cluster, settings.storeTimeout());
@@ -44,6 +45,7 @@ final class ApiRouter {
     v1.get("/traces/:traceId").handler(RequestValidation.traceId()).handler(traceHandlers::get);
     v1.get("/issues").handler(RequestValidation.issueFilter(settings)).handler(issueHandlers::list);
     v1.get("/issues/:issueId").handler(RequestValidation.issueId()).handler(issueHandlers::get);
+    v1.get("/issues/:issueId/series").handler(RequestValidation.issueId()).handler(issueSeries::get);
     v1.post("/issues/:issueId/feedback")
         .handler(BodyHandler.create(false).setBodyLimit(FeedbackRequest.MAX_BODY_BYTES))
         .handler(RequestValidation.issueId())
@@ -73,6 +75,10 @@ final class ApiRouter {
     Router root = Router.router(vertx);
     root.route().handler(ctx -> countRequest(ctx, metrics));
     root.route("/api/v1/*").subRouter(v1);
+    // The web UI: static files, public (they hold no data; every call they make needs a token).
+    root.get("/").handler(ctx -> redirect(ctx, "/ui/"));
+    root.get("/ui").handler(ctx -> redirect(ctx, "/ui/"));
+    root.get("/ui/*").handler(WebUi::securityHeaders).handler(WebUi.files());
     root.route().failureHandler(failures);
     // Unmatched paths and methods: Vert.x Web reports them by status; answer them in JSON too.
     root.errorHandler(400, failures.forStatus(400));
@@ -84,6 +90,10 @@ final class ApiRouter {
 
   private static void health(RoutingContext ctx) {
     JsonResponse.ok(ctx, new JsonObject().put("status", "ok"));
+  }
+
+  private static void redirect(RoutingContext ctx, String to) {
+    ctx.response().setStatusCode(302).putHeader("Location", to).end();
   }
 
   private static void countRequest(RoutingContext ctx, ApiMetrics metrics) {
