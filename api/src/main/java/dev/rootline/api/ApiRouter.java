@@ -31,6 +31,7 @@ final class ApiRouter {
     StoreCalls store = new StoreCalls(vertx, settings.storeTimeout());
     TraceHandlers traceHandlers = new TraceHandlers(traces, store);
     IssueHandlers issueHandlers = new IssueHandlers(issues.queries(), issues.feedback(), store);
+    IssueSeries issueSeries = new IssueSeries(issues.queries(), traces, store);
     Router v1 = Router.router(vertx);
     ApiFailureHandler failures = new ApiFailureHandler(metrics, new AllowedMethods("/api/v1", v1));
     ClusterHandlers clusterHandlers =
@@ -47,6 +48,7 @@ final class ApiRouter {
     v1.get("/traces/:traceId").handler(RequestValidation.traceId()).handler(traceHandlers::get);
     v1.get("/issues").handler(RequestValidation.issueFilter(settings)).handler(issueHandlers::list);
     v1.get("/issues/:issueId").handler(RequestValidation.issueId()).handler(issueHandlers::get);
+    v1.get("/issues/:issueId/series").handler(RequestValidation.issueId()).handler(issueSeries::get);
     v1.post("/issues/:issueId/feedback")
         .handler(BodyHandler.create(false).setBodyLimit(FeedbackRequest.MAX_BODY_BYTES))
         .handler(RequestValidation.issueId())
@@ -78,6 +80,10 @@ final class ApiRouter {
     root.route().handler(ctx -> countRequest(ctx, metrics));
     root.route().handler(new ApiAuthHandler(tokens, metrics));
     root.route("/api/v1/*").subRouter(v1);
+    // The web UI: static files, public (they hold no data; every call they make needs a token).
+    root.get("/").handler(ctx -> redirect(ctx, "/ui/"));
+    root.get("/ui").handler(ctx -> redirect(ctx, "/ui/"));
+    root.get("/ui/*").handler(WebUi::securityHeaders).handler(WebUi.files());
     root.route().failureHandler(failures);
     // Unmatched paths and methods: Vert.x Web reports them by status; answer them in JSON too.
     root.errorHandler(400, failures.forStatus(400));
@@ -95,6 +101,10 @@ final class ApiRouter {
     QueryParameters.requireOnly(QueryParameters.of(ctx), java.util.List.of());
     ApiPrincipal caller = ApiPrincipal.of(ctx);
     JsonResponse.ok(ctx, new JsonObject().put("name", caller.name()).put("role", caller.role().configName()));
+  }
+
+  private static void redirect(RoutingContext ctx, String to) {
+    ctx.response().setStatusCode(302).putHeader("Location", to).end();
   }
 
   private static void countRequest(RoutingContext ctx, ApiMetrics metrics) {
