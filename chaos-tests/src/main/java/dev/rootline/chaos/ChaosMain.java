@@ -98,6 +98,11 @@ public final class ChaosMain {
           if (!r.passed()) {
             System.out.println(r.details());
           }
+          if (results.size() < scenarios.size()) {
+            // the table so far, so a long run stopped half way still leaves what it measured
+            writeReport(how, command + " (in progress: " + results.size() + " of " + scenarios.size() + " scenarios)",
+                results, hosts, progress);
+          }
         } catch (Exception e) {
           progress.accept(s.name() + ": the scenario could not run: " + e);
           String firstLine = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
@@ -120,14 +125,21 @@ public final class ChaosMain {
     String table = ChaosReport.table(results);
     System.out.println();
     System.out.println(table);
+    writeReport(how, command, results, hosts, progress);
+    progress.accept("logs in " + dir);
+    return results.stream().allMatch(ScenarioResult::passed) ? 0 : 1;
+  }
+
+  private static void writeReport(Run how, String command, List<ScenarioResult> results, int hosts, Consumer<String> progress) {
     try {
-      String machine = Runtime.getRuntime().availableProcessors() + " cores, " + hosts + " node hosts + 1 client host";
+      String machine = Runtime.getRuntime().availableProcessors() + " cores, " + hosts + " node hosts + 1 client host, load average "
+          + String.format("%.0f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+          + " at the end";
       ChaosReport.write(how.report(), ChaosReport.block(command, results, machine));
-      progress.accept("table written to " + how.report() + "; logs in " + dir);
+      progress.accept("table written to " + how.report());
     } catch (Exception e) {
       System.err.println("[chaos] could not write " + how.report() + ": " + e);
     }
-    return results.stream().allMatch(ScenarioResult::passed) ? 0 : 1;
   }
 
   private static void usage(String problem) {
