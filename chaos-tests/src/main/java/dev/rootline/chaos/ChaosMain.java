@@ -59,10 +59,28 @@ public final class ChaosMain {
     System.exit(run(root, hosts, chosen, command, progress));
   }
 
+  /**
+   * Where and how a harness run happens: the lab's run name and subnet (two labs with different
+   * ones never touch each other), node hosts, log directory, the runner's timings, and the file
+   * whose table block is rewritten.
+   */
+  record Run(String name, int subnet, int hosts, Path dir, ScenarioRunner.Settings settings, Path report) {
+    /** {@code ./rootline chaos}: run "chaos", logs in .rootline/chaos, table into docs/CHAOS.md. */
+    static Run standard(Path root, int hosts) {
+      return new Run("chaos", ChaosLab.SUBNET, hosts, root.resolve(".rootline/chaos"),
+          ScenarioRunner.Settings.defaults(), root.resolve("docs/CHAOS.md"));
+    }
+  }
+
   static int run(Path root, int hosts, List<Scenario> scenarios, String command, Consumer<String> progress) {
+    return run(root, Run.standard(root, hosts), scenarios, command, progress);
+  }
+
+  static int run(Path root, Run how, List<Scenario> scenarios, String command, Consumer<String> progress) {
     List<ScenarioResult> results = new ArrayList<>();
-    Path dir = root.resolve(".rootline/chaos");
-    try (ChaosLab lab = ChaosLab.start(root, dir, hosts, progress)) {
+    Path dir = how.dir();
+    int hosts = how.hosts();
+    try (ChaosLab lab = ChaosLab.start(root, dir, how.name(), how.subnet(), hosts, progress)) {
       Thread onSignal = new Thread(() -> {
         try {
           lab.close();
@@ -71,7 +89,7 @@ public final class ChaosMain {
         }
       }, "chaos-cleanup");
       Runtime.getRuntime().addShutdownHook(onSignal);
-      ScenarioRunner runner = new ScenarioRunner(lab, ScenarioRunner.Settings.defaults(), progress);
+      ScenarioRunner runner = new ScenarioRunner(lab, how.settings(), progress);
       for (Scenario s : scenarios) {
         try {
           ScenarioResult r = runner.run(s);
@@ -79,6 +97,11 @@ public final class ChaosMain {
           progress.accept(s.name() + ": " + (r.passed() ? "invariants held" : "BROKEN: " + String.join("; ", r.violations())));
           if (!r.passed()) {
             System.out.println(r.details());
+          }
+          if (results.size() < scenarios.size()) {
+            // the table so far, so a long run stopped half way still leaves what it measured
+            writeReport(how, command + " (in progress: " + results.size() + " of " + scenarios.size() + " scenarios)",
+                results, hosts, progress);
           }
         } catch (Exception e) {
           progress.accept(s.name() + ": the scenario could not run: " + e);
@@ -102,14 +125,21 @@ public final class ChaosMain {
     String table = ChaosReport.table(results);
     System.out.println();
     System.out.println(table);
-    try {
-      String machine = Runtime.getRuntime().availableProcessors() + " cores, " + hosts + " node hosts + 1 client host";
-      ChaosReport.write(root.resolve("docs/CHAOS.md"), ChaosReport.block(command, results, machine));
-      progress.accept("table written to docs/CHAOS.md; logs in " + dir);
-    } catch (Exception e) {
-      System.err.println("[chaos] could not write docs/CHAOS.md: " + e);
-    }
+    writeReport(how, command, results, hosts, progress);
+    progress.accept("logs in " + dir);
     return results.stream().allMatch(ScenarioResult::passed) ? 0 : 1;
+  }
+
+  private static void writeReport(Run how, String command, List<ScenarioResult> results, int hosts, Consumer<String> progress) {
+    try {
+      String machine = Runtime.getRuntime().availableProcessors() + " cores, " + hosts + " node hosts + 1 client host, load average "
+          + String.format("%.0f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+          + " at the end";
+      ChaosReport.write(how.report(), ChaosReport.block(command, results, machine));
+      progress.accept("table written to " + how.report());
+    } catch (Exception e) {
+      System.err.println("[chaos] could not write " + how.report() + ": " + e);
+    }
   }
 
   private static void usage(String problem) {

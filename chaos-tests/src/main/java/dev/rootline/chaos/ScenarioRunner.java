@@ -42,6 +42,18 @@ public final class ScenarioRunner {
           Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(90), Duration.ofMinutes(15), 2,
           Duration.ofMillis(100));
     }
+
+    /**
+     * The short profile of {@code ./rootline test}: less warm-up and settle load, and a shorter
+     * wait for late traces (a must-retain request not found 60 s after the last one was, or 4 min
+     * after the load ended, counts as lost).
+     */
+    public static Settings shortProfile() {
+      return new Settings(
+          Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(240),
+          Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofMinutes(4), 2,
+          Duration.ofMillis(100));
+    }
   }
 
   public ScenarioRunner(ChaosLab lab, Settings settings, Consumer<String> progress) {

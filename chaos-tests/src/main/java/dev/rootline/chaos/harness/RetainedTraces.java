@@ -103,6 +103,7 @@ public final class RetainedTraces {
         lastProgress = now;
       }
       if (missing == 0) {
+        progress.accept("all " + expected.size() + " must-retain requests found (" + (now - start) / 1000 + " s)");
         return last;
       }
       if (now - lastProgress > stalled.toMillis() || now - start > cap.toMillis()) {
