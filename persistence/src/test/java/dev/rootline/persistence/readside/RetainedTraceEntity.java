@@ -15,7 +15,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 
 /**
  * The smallest event-sourced trace entity that writes {@link TraceEvent.TraceRetained} tagged like
- * the real one in the actors module (which depends on this module, so cannot be used here).
+ * the real one in the actors module (which depends on this module, so cannot be used here), each
+ * version naming how the one before it was listed, as the real one does.
  */
 final class RetainedTraceEntity
     extends EventSourcedBehavior<RetainedTraceEntity.Command, TraceEvent, Optional<RetainedTrace>> {
