@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 
 /**
  * The one place that maps URLs to handlers. Every request first passes {@link ApiAuthHandler}
@@ -98,7 +99,7 @@ final class ApiRouter {
   }
 
   private static void whoami(RoutingContext ctx) {
-    QueryParameters.requireOnly(QueryParameters.of(ctx), java.util.List.of());
+    QueryParameters.requireOnly(QueryParameters.of(ctx), List.of());
     ApiPrincipal caller = ApiPrincipal.of(ctx);
     JsonResponse.ok(ctx, new JsonObject().put("name", caller.name()).put("role", caller.role().configName()));
   }
