@@ -109,6 +109,9 @@ public final class PiiMasker {
 
   // The call in progress (single-threaded).
   private byte[] out = new byte[512];
+  /** The text being masked, and how much of it went out already. */
+  private byte[] src;
+  private int copied;
   private int n;
   private int limit;
   private int maskedNow;
@@ -128,15 +131,25 @@ public final class PiiMasker {
     }
     textsScanned++;
     int len = text.length;
-    begin(len);
+    begin(text, len);
     int noEmailUntil = 0;
     int noCardUntil = 0;
+    boolean headers = (rules & HEADER_RULES) != 0;
     int i = 0;
+    int prevClass = 0;
+    int prev = '\n';
     while (i < len) {
-      int b = text[i] & 0xff;
-      int prevClass = i == 0 ? 0 : CLASS[text[i - 1] & 0xff];
-      int c = CLASS[b];
-      if ((rules & HEADER_RULES) != 0 && (i == 0 || text[i - 1] == '\n') && (c & HNAME) != 0) {
+      if (i > 0) { // the class of the byte before, carried over (or re-read after a jump)
+        prev = text[i - 1];
+        prevClass = CLASS[prev & 0xff];
+      }
+      int c = CLASS[text[i] & 0xff];
+      // Inside a word nothing starts (but a digit after a letter may start a card number).
+      if ((c & prevClass & KEY) != 0 && ((c & DIGIT) == 0 || (prevClass & DIGIT) != 0)) {
+        i++;
+        continue;
+      }
+      if (headers && prev == '\n' && (c & HNAME) != 0) {
         int next = header(text, i, len, rules);
         if (next > i) {
           i = next;
@@ -166,12 +179,14 @@ public final class PiiMasker {
         }
         noCardUntil = runEnd;
       }
-      put(b);
       i++;
     }
     if (maskedNow == 0) {
+      src = null;
       return text;
     }
+    emitUpTo(len);
+    src = null; // no reference to the raw text outlives the call
     textsMasked++;
     return Arrays.copyOf(out, n);
   }
@@ -238,9 +253,8 @@ public final class PiiMasker {
     while (end < len && text[end] != '\r' && text[end] != '\n') {
       end++;
     }
-    write(text, i, v);
     if (end == v) {
-      return end;
+      return i; // nothing to mask: the line is scanned as any text
     }
     switch (rule) {
       case AUTHORIZATION -> {
@@ -252,7 +266,6 @@ public final class PiiMasker {
           while (s < end && text[s] == ' ') {
             s++;
           }
-          write(text, v, s);
           if (s < end) {
             maskValue(text, s, end, rule);
           }
@@ -279,7 +292,6 @@ public final class PiiMasker {
         eq++;
       }
       if (eq < semi) {
-        write(text, p, eq + 1);
         if (semi > eq + 1) {
           maskValue(text, eq + 1, semi, MaskingRule.COOKIE);
         }
@@ -288,17 +300,12 @@ public final class PiiMasker {
         while (s < semi && text[s] == ' ') {
           s++;
         }
-        write(text, p, s);
         if (s < semi) {
           maskValue(text, s, semi, MaskingRule.COOKIE);
         }
       }
       if (firstOnly) {
-        write(text, semi, end);
         return;
-      }
-      if (semi < end) {
-        put(';');
       }
       p = semi + 1;
     }
@@ -332,8 +339,7 @@ public final class PiiMasker {
       if (e == t) {
         return i;
       }
-      write(text, i, t);
-      marker(MaskingRule.BEARER_TOKEN);
+      replace(t, e, MaskingRule.BEARER_TOKEN);
       return e;
     }
     boolean form = next == '=';
@@ -364,7 +370,6 @@ public final class PiiMasker {
       if (e == v) {
         return i;
       }
-      write(text, i, v);
       maskValue(text, v, e, rule);
       return e;
     }
@@ -397,7 +402,6 @@ public final class PiiMasker {
     if (e == v) {
       return i;
     }
-    write(text, i, v);
     maskValue(text, v, e, rule);
     return e;
   }
@@ -449,7 +453,7 @@ public final class PiiMasker {
         return i;
       }
     }
-    marker(MaskingRule.EMAIL);
+    replace(i, e, MaskingRule.EMAIL);
     return e;
   }
 
@@ -501,7 +505,7 @@ public final class PiiMasker {
     if (!isCard) {
       return i;
     }
-    marker(MaskingRule.CARD_NUMBER);
+    replace(i, lastDigitEnd, MaskingRule.CARD_NUMBER);
     return lastDigitEnd;
   }
 
@@ -523,8 +527,12 @@ public final class PiiMasker {
   }
 
   // ---- output ----
+  // The output is written lazily: nothing is copied until the first masking, and then the text
+  // between two maskings is copied in one piece.
 
-  private void begin(int len) {
+  private void begin(byte[] text, int len) {
+    src = text;
+    copied = 0;
     n = 0;
     maskedNow = 0;
     limit = maxLength(len);
@@ -533,34 +541,37 @@ public final class PiiMasker {
     }
   }
 
-  private void put(int b) {
-    if (n < limit) {
-      out[n++] = (byte) b;
+  /** The text up to {@code pos} goes out as it is. */
+  private void emitUpTo(int pos) {
+    if (pos > copied) {
+      write(src, copied, pos);
+      copied = pos;
     }
   }
 
-  private void write(byte[] text, int from, int to) {
-    int k = Math.min(to - from, limit - n);
-    if (k > 0) {
-      System.arraycopy(text, from, out, n, k);
-      n += k;
-    }
+  /** {@code src[from, to)} goes out as the rule's marker. */
+  private void replace(int from, int to, MaskingRule rule) {
+    emitUpTo(from);
+    byte[] m = rule.markerBytes();
+    write(m, 0, m.length);
+    copied = to;
+    counts[rule.ordinal()]++;
+    maskedNow++;
   }
 
   /** A value's marker; a value that is a marker already (text masked twice) stays as it is. */
   private void maskValue(byte[] text, int from, int to, MaskingRule rule) {
-    if (startsWith(text, from, to, MARKER_START)) {
-      write(text, from, to);
-    } else {
-      marker(rule);
+    if (!startsWith(text, from, to, MARKER_START)) {
+      replace(from, to, rule);
     }
   }
 
-  private void marker(MaskingRule rule) {
-    byte[] m = rule.markerBytes();
-    write(m, 0, m.length);
-    counts[rule.ordinal()]++;
-    maskedNow++;
+  private void write(byte[] bytes, int from, int to) {
+    int k = Math.min(to - from, limit - n);
+    if (k > 0) {
+      System.arraycopy(bytes, from, out, n, k);
+      n += k;
+    }
   }
 
   // ---- bytes ----
