@@ -21,16 +21,17 @@ import java.util.Map;
  *       whose key holds {@code passw}, {@code pwd}, {@code passphrase} (password) or {@code token},
  *       {@code secret}, {@code api-key}, {@code api_key}, {@code apikey}, {@code access-key},
  *       {@code access_key}, {@code private-key}, {@code private_key} (api-key), case-insensitive;
- *   <li>anywhere, 13–19 digits with single spaces or dashes between them that pass the Luhn check
- *       (card-number; other digit runs stay);
+ *   <li>anywhere, 13–19 digits with single spaces or dashes between them, starting with 2–6 (the
+ *       card networks' major industry identifiers), that pass the Luhn check (card-number; other
+ *       digit runs stay, so epoch timestamps, which start with 1, never match);
  *   <li>anywhere, {@code local@domain.tld}, also {@code local%40domain.tld} (email).
  * </ul>
  *
  * <p><b>Cut texts</b> (an excerpt or target the capture's limits cut short, {@code cut = true}): a
  * value that runs into the cut is masked as far as it goes; an e-mail address whose domain runs
  * into the cut is masked even without its dot; a digit run of 7 to 19 digits that runs into the
- * cut is masked as a card number without the Luhn check (its end, and so its check digit, is
- * unknown).
+ * cut is masked as a card number without the Luhn check when it starts with 2–6 (its end, and so
+ * its check digit, is unknown).
  *
  * <p><b>Length</b>: a masked text is at most {@link #maxLength} of its raw length (1.5 times it +
  * {@link #MAX_GROWTH} bytes: markers may be longer than what they replace); what would go beyond
@@ -483,7 +484,9 @@ public final class PiiMasker {
     runEnd = lastDigitEnd;
     boolean intoCut = cut && (lastDigitEnd == len || (lastDigitEnd == len - 1 && (text[len - 1] == ' ' || text[len - 1] == '-')));
     boolean isCard;
-    if (digits > MAX_CARD_DIGITS) {
+    if (digits > MAX_CARD_DIGITS || kept[0] < 2 || kept[0] > 6) {
+      // Payment cards' major industry identifier is 2-6 (Mastercard 2/5, Amex/JCB/Diners 3, Visa 4,
+      // Discover/UnionPay/Maestro 6); epoch timestamps (1...) and most ids are not cards.
       isCard = false;
     } else if (intoCut) {
       isCard = digits >= MIN_CUT_CARD_DIGITS;
