@@ -27,7 +27,10 @@ public enum MaskingRule {
    * {@code pwd} or {@code passphrase} (case-insensitive).
    */
   PASSWORD("password"),
-  /** 13 to 19 digits, single spaces or dashes between them allowed, that pass the Luhn check. */
+  /**
+   * 13 to 19 digits, single spaces or dashes between them allowed, starting with 2 to 6, that pass
+   * the Luhn check.
+   */
   CARD_NUMBER("card-number"),
   /** {@code local@domain.tld}, also with the {@code @} URL-encoded as {@code %40}. */
   EMAIL("email");

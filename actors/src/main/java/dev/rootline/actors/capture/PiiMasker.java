@@ -21,16 +21,17 @@ import java.util.Map;
  *       whose key holds {@code passw}, {@code pwd}, {@code passphrase} (password) or {@code token},
  *       {@code secret}, {@code api-key}, {@code api_key}, {@code apikey}, {@code access-key},
  *       {@code access_key}, {@code private-key}, {@code private_key} (api-key), case-insensitive;
- *   <li>anywhere, 13–19 digits with single spaces or dashes between them that pass the Luhn check
- *       (card-number; other digit runs stay);
+ *   <li>anywhere, 13–19 digits with single spaces or dashes between them, starting with 2–6 (the
+ *       card networks' major industry identifiers), that pass the Luhn check (card-number; other
+ *       digit runs stay, so epoch timestamps, which start with 1, never match);
  *   <li>anywhere, {@code local@domain.tld}, also {@code local%40domain.tld} (email).
  * </ul>
  *
  * <p><b>Cut texts</b> (an excerpt or target the capture's limits cut short, {@code cut = true}): a
  * value that runs into the cut is masked as far as it goes; an e-mail address whose domain runs
  * into the cut is masked even without its dot; a digit run of 7 to 19 digits that runs into the
- * cut is masked as a card number without the Luhn check (its end, and so its check digit, is
- * unknown).
+ * cut is masked as a card number without the Luhn check when it starts with 2–6 (its end, and so
+ * its check digit, is unknown).
  *
  * <p><b>Length</b>: a masked text is at most {@link #maxLength} of its raw length (1.5 times it +
  * {@link #MAX_GROWTH} bytes: markers may be longer than what they replace); what would go beyond
@@ -109,6 +110,9 @@ public final class PiiMasker {
 
   // The call in progress (single-threaded).
   private byte[] out = new byte[512];
+  /** The text being masked, and how much of it went out already. */
+  private byte[] src;
+  private int copied;
   private int n;
   private int limit;
   private int maskedNow;
@@ -128,15 +132,25 @@ public final class PiiMasker {
     }
     textsScanned++;
     int len = text.length;
-    begin(len);
+    begin(text, len);
     int noEmailUntil = 0;
     int noCardUntil = 0;
+    boolean headers = (rules & HEADER_RULES) != 0;
     int i = 0;
+    int prevClass = 0;
+    int prev = '\n';
     while (i < len) {
-      int b = text[i] & 0xff;
-      int prevClass = i == 0 ? 0 : CLASS[text[i - 1] & 0xff];
-      int c = CLASS[b];
-      if ((rules & HEADER_RULES) != 0 && (i == 0 || text[i - 1] == '\n') && (c & HNAME) != 0) {
+      if (i > 0) { // the class of the byte before, carried over (or re-read after a jump)
+        prev = text[i - 1];
+        prevClass = CLASS[prev & 0xff];
+      }
+      int c = CLASS[text[i] & 0xff];
+      // Inside a word nothing starts (but a digit after a letter may start a card number).
+      if ((c & prevClass & KEY) != 0 && ((c & DIGIT) == 0 || (prevClass & DIGIT) != 0)) {
+        i++;
+        continue;
+      }
+      if (headers && prev == '\n' && (c & HNAME) != 0) {
         int next = header(text, i, len, rules);
         if (next > i) {
           i = next;
@@ -166,12 +180,14 @@ public final class PiiMasker {
         }
         noCardUntil = runEnd;
       }
-      put(b);
       i++;
     }
     if (maskedNow == 0) {
+      src = null;
       return text;
     }
+    emitUpTo(len);
+    src = null; // no reference to the raw text outlives the call
     textsMasked++;
     return Arrays.copyOf(out, n);
   }
@@ -238,9 +254,8 @@ public final class PiiMasker {
     while (end < len && text[end] != '\r' && text[end] != '\n') {
       end++;
     }
-    write(text, i, v);
     if (end == v) {
-      return end;
+      return i; // nothing to mask: the line is scanned as any text
     }
     switch (rule) {
       case AUTHORIZATION -> {
@@ -252,7 +267,6 @@ public final class PiiMasker {
           while (s < end && text[s] == ' ') {
             s++;
           }
-          write(text, v, s);
           if (s < end) {
             maskValue(text, s, end, rule);
           }
@@ -279,7 +293,6 @@ public final class PiiMasker {
         eq++;
       }
       if (eq < semi) {
-        write(text, p, eq + 1);
         if (semi > eq + 1) {
           maskValue(text, eq + 1, semi, MaskingRule.COOKIE);
         }
@@ -288,17 +301,12 @@ public final class PiiMasker {
         while (s < semi && text[s] == ' ') {
           s++;
         }
-        write(text, p, s);
         if (s < semi) {
           maskValue(text, s, semi, MaskingRule.COOKIE);
         }
       }
       if (firstOnly) {
-        write(text, semi, end);
         return;
-      }
-      if (semi < end) {
-        put(';');
       }
       p = semi + 1;
     }
@@ -332,8 +340,7 @@ public final class PiiMasker {
       if (e == t) {
         return i;
       }
-      write(text, i, t);
-      marker(MaskingRule.BEARER_TOKEN);
+      replace(t, e, MaskingRule.BEARER_TOKEN);
       return e;
     }
     boolean form = next == '=';
@@ -364,7 +371,6 @@ public final class PiiMasker {
       if (e == v) {
         return i;
       }
-      write(text, i, v);
       maskValue(text, v, e, rule);
       return e;
     }
@@ -397,7 +403,6 @@ public final class PiiMasker {
     if (e == v) {
       return i;
     }
-    write(text, i, v);
     maskValue(text, v, e, rule);
     return e;
   }
@@ -449,7 +454,7 @@ public final class PiiMasker {
         return i;
       }
     }
-    marker(MaskingRule.EMAIL);
+    replace(i, e, MaskingRule.EMAIL);
     return e;
   }
 
@@ -479,7 +484,9 @@ public final class PiiMasker {
     runEnd = lastDigitEnd;
     boolean intoCut = cut && (lastDigitEnd == len || (lastDigitEnd == len - 1 && (text[len - 1] == ' ' || text[len - 1] == '-')));
     boolean isCard;
-    if (digits > MAX_CARD_DIGITS) {
+    if (digits > MAX_CARD_DIGITS || kept[0] < 2 || kept[0] > 6) {
+      // Payment cards' major industry identifier is 2-6 (Mastercard 2/5, Amex/JCB/Diners 3, Visa 4,
+      // Discover/UnionPay/Maestro 6); epoch timestamps (1...) and most ids are not cards.
       isCard = false;
     } else if (intoCut) {
       isCard = digits >= MIN_CUT_CARD_DIGITS;
@@ -501,7 +508,7 @@ public final class PiiMasker {
     if (!isCard) {
       return i;
     }
-    marker(MaskingRule.CARD_NUMBER);
+    replace(i, lastDigitEnd, MaskingRule.CARD_NUMBER);
     return lastDigitEnd;
   }
 
@@ -523,8 +530,12 @@ public final class PiiMasker {
   }
 
   // ---- output ----
+  // The output is written lazily: nothing is copied until the first masking, and then the text
+  // between two maskings is copied in one piece.
 
-  private void begin(int len) {
+  private void begin(byte[] text, int len) {
+    src = text;
+    copied = 0;
     n = 0;
     maskedNow = 0;
     limit = maxLength(len);
@@ -533,34 +544,37 @@ public final class PiiMasker {
     }
   }
 
-  private void put(int b) {
-    if (n < limit) {
-      out[n++] = (byte) b;
+  /** The text up to {@code pos} goes out as it is. */
+  private void emitUpTo(int pos) {
+    if (pos > copied) {
+      write(src, copied, pos);
+      copied = pos;
     }
   }
 
-  private void write(byte[] text, int from, int to) {
-    int k = Math.min(to - from, limit - n);
-    if (k > 0) {
-      System.arraycopy(text, from, out, n, k);
-      n += k;
-    }
+  /** {@code src[from, to)} goes out as the rule's marker. */
+  private void replace(int from, int to, MaskingRule rule) {
+    emitUpTo(from);
+    byte[] m = rule.markerBytes();
+    write(m, 0, m.length);
+    copied = to;
+    counts[rule.ordinal()]++;
+    maskedNow++;
   }
 
   /** A value's marker; a value that is a marker already (text masked twice) stays as it is. */
   private void maskValue(byte[] text, int from, int to, MaskingRule rule) {
-    if (startsWith(text, from, to, MARKER_START)) {
-      write(text, from, to);
-    } else {
-      marker(rule);
+    if (!startsWith(text, from, to, MARKER_START)) {
+      replace(from, to, rule);
     }
   }
 
-  private void marker(MaskingRule rule) {
-    byte[] m = rule.markerBytes();
-    write(m, 0, m.length);
-    counts[rule.ordinal()]++;
-    maskedNow++;
+  private void write(byte[] bytes, int from, int to) {
+    int k = Math.min(to - from, limit - n);
+    if (k > 0) {
+      System.arraycopy(bytes, from, out, n, k);
+      n += k;
+    }
   }
 
   // ---- bytes ----
