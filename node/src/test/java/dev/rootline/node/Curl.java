@@ -49,7 +49,8 @@ final class Curl {
    * API's credentials, when it wants some, are added here.
    */
   static Reply apiGet(String url) throws IOException, InterruptedException {
-    return run(List.of("-s", "-w", "\n%{http_code}", "--max-time", "20", url));
+    return run(List.of("-s", "-w", "\n%{http_code}", "--max-time", "20",
+        "-H", "Authorization: " + TestApiTokens.AUTHORIZATION, url));
   }
 
   /** Sends one request with these curl options (e.g. -X, -H, --data) and returns the HTTP status. */

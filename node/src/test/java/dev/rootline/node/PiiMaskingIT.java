@@ -105,6 +105,7 @@ class PiiMaskingIT {
                 String.join(
                     "\n",
                     "rootline.api.port = 0",
+                    TestApiTokens.CONFIG,
                     "rootline.cluster.port = 0",
                     "rootline.node.start-local-cassandra = off",
                     "rootline.actors.trace.quiet-period = 1s",
