@@ -48,6 +48,8 @@ public final class ChaosLab implements AutoCloseable {
   private final List<NodeJvm> nodes = new ArrayList<>();
   private final List<ProxyDelay.Proxy> proxies = new ArrayList<>();
   private boolean cassandraStarted;
+  /** Set first thing in {@link #close} (e.g. from the Ctrl-C hook): the restore loops give up. */
+  private volatile boolean closing;
   private long cassandraPid = -1;
   private boolean closed;
 
@@ -314,10 +316,26 @@ public final class ChaosLab implements AutoCloseable {
     }
     // Seen at load 37: a joining node downed by the split brain resolver before it was Up (it
     // exits). restoreMembers starts such a node again, and kills and restarts one not Up in time.
-    if (restoreMembers(timeout, timeout.plus(timeout)) < 0) {
-      throw new IllegalStateException("the cluster did not have all " + nodeCount + " members Up within " + timeout.plus(timeout));
+    // A member is Up before the node has finished starting (journal schema, projections, API):
+    // only when every API answers too is the cluster ready for a fault (a Cassandra killed while
+    // a node still creates its schema makes that node give up and exit).
+    long deadline = System.currentTimeMillis() + timeout.plus(timeout).toMillis();
+    while (true) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0 || restoreMembers(timeout, Duration.ofMillis(left)) < 0) {
+        throw new IllegalStateException("the cluster did not have all " + nodeCount + " members Up with their APIs within "
+            + timeout.plus(timeout));
+      }
+      boolean apis = true;
+      for (NodeJvm n : nodes) {
+        apis &= http.get(n.api() + "/health", Duration.ofSeconds(3)).status() == 200;
+      }
+      if (apis && healthy()) {
+        break;
+      }
+      Thread.sleep(1000);
     }
-    progress.accept("cluster of " + nodeCount + " Up");
+    progress.accept("cluster of " + nodeCount + " Up, every API answers");
   }
 
   private String nodeConfig(int i, String keyspace) throws IOException, InterruptedException {
@@ -446,6 +464,9 @@ public final class ChaosLab implements AutoCloseable {
     long deadline = start + timeout.toMillis();
     int reported = 0;
     while (System.currentTimeMillis() < deadline) {
+      if (closing) {
+        throw new IllegalStateException("the lab is shutting down: not restoring members");
+      }
       for (NodeJvm n : nodes) {
         if (!n.alive()) {
           progress.accept(n.name() + " is not running: starting it again");
@@ -498,7 +519,12 @@ public final class ChaosLab implements AutoCloseable {
 
   /** Idempotent: called from the harness's finally and from its shutdown hook (Ctrl-C). */
   @Override
-  public synchronized void close() throws IOException, InterruptedException {
+  public void close() throws IOException, InterruptedException {
+    closing = true;
+    closeOnce();
+  }
+
+  private synchronized void closeOnce() throws IOException, InterruptedException {
     if (closed) {
       return;
     }
