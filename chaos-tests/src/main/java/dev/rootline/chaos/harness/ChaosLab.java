@@ -138,14 +138,14 @@ public final class ChaosLab implements AutoCloseable {
         // a first start (fresh data directory) took more than the default 120 s at load 35
         "-Drootline.persistence.cassandra.startup-timeout=300s",
         "-cp", root.resolve("node/target/classes") + ":" + root.resolve("node/target/lib") + "/*",
-        "dev.rootline.persistence.CassandraMain", action, "--data", dir.resolve("cassandra").toString());
+        "dev.rootline.persistence.CassandraMain", action, "--data", dir.resolve("cassandra-server").toString());
   }
 
   private void startCassandra() throws IOException, InterruptedException {
     // A fresh data directory per harness run: every scenario leaves a keyspace behind, and a
     // Cassandra restarting (the cassandra scenario) on the keyspaces of all earlier runs takes
     // minutes longer. The teardown of a run left over has already killed any Cassandra on it.
-    Path data = dir.resolve("cassandra");
+    Path data = dir.resolve("cassandra-server");
     if (Files.exists(data)) {
       try (var walk = Files.walk(data)) {
         for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
