@@ -445,7 +445,7 @@ public final class ChaosLab implements AutoCloseable {
       int waited = (int) ((System.currentTimeMillis() - start) / 1000);
       if (waited / 15 > reported) {
         reported = waited / 15;
-        progress.accept("waiting for all members Up (" + waited + " s)");
+        progress.accept("waiting for all members Up (" + waited + " s; " + viewSummary() + ")");
       }
       Thread.sleep(500);
     }
@@ -493,6 +493,21 @@ public final class ChaosLab implements AutoCloseable {
       Thread.sleep(1000);
     }
     return -1;
+  }
+
+  /** The members as one answering node sees them, for progress lines: why it is not healthy. */
+  private String viewSummary() throws IOException, InterruptedException {
+    JsonNode view = clusterView();
+    if (view == null) {
+      return "no node answers /cluster";
+    }
+    StringBuilder s = new StringBuilder("view:");
+    for (JsonNode m : view.get("members")) {
+      String a = m.path("address").asText();
+      s.append(' ').append(a.substring(a.indexOf('@') + 1)).append(' ').append(m.path("status").asText())
+          .append(m.path("reachable").asBoolean(true) ? "" : " (unreachable)");
+    }
+    return s.append(", unreachable ").append(view.path("unreachable").size()).toString();
   }
 
   private static boolean isUp(JsonNode view, String address) {
