@@ -77,6 +77,18 @@ public final class ChaosMain {
   }
 
   static int run(Path root, Run how, List<Scenario> scenarios, String command, Consumer<String> progress) {
+    List<ScenarioResult> results = runAll(root, how, scenarios, command, progress);
+    if (results.isEmpty()) {
+      return 3;
+    }
+    return results.stream().allMatch(ScenarioResult::passed) ? 0 : 1;
+  }
+
+  /**
+   * Runs the scenarios on one lab, prints and writes the table; the results (a scenario that
+   * could not run is a result with that violation), empty when the lab itself did not start.
+   */
+  static List<ScenarioResult> runAll(Path root, Run how, List<Scenario> scenarios, String command, Consumer<String> progress) {
     List<ScenarioResult> results = new ArrayList<>();
     Path dir = how.dir();
     int hosts = how.hosts();
@@ -119,7 +131,7 @@ public final class ChaosMain {
       System.err.println("[chaos] the harness failed: " + e);
       e.printStackTrace();
       if (results.isEmpty()) {
-        return 3;
+        return results;
       }
     }
     String table = ChaosReport.table(results);
@@ -127,7 +139,7 @@ public final class ChaosMain {
     System.out.println(table);
     writeReport(how, command, results, hosts, progress);
     progress.accept("logs in " + dir);
-    return results.stream().allMatch(ScenarioResult::passed) ? 0 : 1;
+    return results;
   }
 
   private static void writeReport(Run how, String command, List<ScenarioResult> results, int hosts, Consumer<String> progress) {

@@ -44,14 +44,14 @@ public final class ScenarioRunner {
     }
 
     /**
-     * The short profile of {@code ./rootline test}: less warm-up and settle load, and a shorter
-     * wait for late traces (a must-retain request not found 60 s after the last one was, or 4 min
-     * after the load ended, counts as lost).
+     * The short profile of {@code ./rootline test}: one load thread, less warm-up and settle load,
+     * and a shorter wait for late traces (a must-retain request not found 60 s after the last one
+     * was, or 4 min after the load ended, counts as lost).
      */
     public static Settings shortProfile() {
       return new Settings(
           Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(240),
-          Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofMinutes(4), 2,
+          Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofMinutes(4), 1,
           Duration.ofMillis(100));
     }
   }

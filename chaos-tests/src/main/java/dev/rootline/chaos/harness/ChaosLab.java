@@ -48,6 +48,8 @@ public final class ChaosLab implements AutoCloseable {
   private final List<NodeJvm> nodes = new ArrayList<>();
   private final List<ProxyDelay.Proxy> proxies = new ArrayList<>();
   private boolean cassandraStarted;
+  /** Set first thing in {@link #close} (e.g. from the Ctrl-C hook): the restore loops give up. */
+  private volatile boolean closing;
   private long cassandraPid = -1;
   private boolean closed;
 
@@ -136,14 +138,14 @@ public final class ChaosLab implements AutoCloseable {
         // a first start (fresh data directory) took more than the default 120 s at load 35
         "-Drootline.persistence.cassandra.startup-timeout=300s",
         "-cp", root.resolve("node/target/classes") + ":" + root.resolve("node/target/lib") + "/*",
-        "dev.rootline.persistence.CassandraMain", action, "--data", dir.resolve("cassandra").toString());
+        "dev.rootline.persistence.CassandraMain", action, "--data", dir.resolve("cassandra-server").toString());
   }
 
   private void startCassandra() throws IOException, InterruptedException {
     // A fresh data directory per harness run: every scenario leaves a keyspace behind, and a
     // Cassandra restarting (the cassandra scenario) on the keyspaces of all earlier runs takes
     // minutes longer. The teardown of a run left over has already killed any Cassandra on it.
-    Path data = dir.resolve("cassandra");
+    Path data = dir.resolve("cassandra-server");
     if (Files.exists(data)) {
       try (var walk = Files.walk(data)) {
         for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -314,10 +316,26 @@ public final class ChaosLab implements AutoCloseable {
     }
     // Seen at load 37: a joining node downed by the split brain resolver before it was Up (it
     // exits). restoreMembers starts such a node again, and kills and restarts one not Up in time.
-    if (restoreMembers(timeout, timeout.plus(timeout)) < 0) {
-      throw new IllegalStateException("the cluster did not have all " + nodeCount + " members Up within " + timeout.plus(timeout));
+    // A member is Up before the node has finished starting (journal schema, projections, API):
+    // only when every API answers too is the cluster ready for a fault (a Cassandra killed while
+    // a node still creates its schema makes that node give up and exit).
+    long deadline = System.currentTimeMillis() + timeout.plus(timeout).toMillis();
+    while (true) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0 || restoreMembers(timeout, Duration.ofMillis(left)) < 0) {
+        throw new IllegalStateException("the cluster did not have all " + nodeCount + " members Up with their APIs within "
+            + timeout.plus(timeout));
+      }
+      boolean apis = true;
+      for (NodeJvm n : nodes) {
+        apis &= http.get(n.api() + "/health", Duration.ofSeconds(3)).status() == 200;
+      }
+      if (apis && healthy()) {
+        break;
+      }
+      Thread.sleep(1000);
     }
-    progress.accept("cluster of " + nodeCount + " Up");
+    progress.accept("cluster of " + nodeCount + " Up, every API answers");
   }
 
   private String nodeConfig(int i, String keyspace) throws IOException, InterruptedException {
@@ -427,7 +445,7 @@ public final class ChaosLab implements AutoCloseable {
       int waited = (int) ((System.currentTimeMillis() - start) / 1000);
       if (waited / 15 > reported) {
         reported = waited / 15;
-        progress.accept("waiting for all members Up (" + waited + " s)");
+        progress.accept("waiting for all members Up (" + waited + " s; " + viewSummary() + ")");
       }
       Thread.sleep(500);
     }
@@ -446,6 +464,9 @@ public final class ChaosLab implements AutoCloseable {
     long deadline = start + timeout.toMillis();
     int reported = 0;
     while (System.currentTimeMillis() < deadline) {
+      if (closing) {
+        throw new IllegalStateException("the lab is shutting down: not restoring members");
+      }
       for (NodeJvm n : nodes) {
         if (!n.alive()) {
           progress.accept(n.name() + " is not running: starting it again");
@@ -474,6 +495,21 @@ public final class ChaosLab implements AutoCloseable {
     return -1;
   }
 
+  /** The members as one answering node sees them, for progress lines: why it is not healthy. */
+  private String viewSummary() throws IOException, InterruptedException {
+    JsonNode view = clusterView();
+    if (view == null) {
+      return "no node answers /cluster";
+    }
+    StringBuilder s = new StringBuilder("view:");
+    for (JsonNode m : view.get("members")) {
+      String a = m.path("address").asText();
+      s.append(' ').append(a.substring(a.indexOf('@') + 1)).append(' ').append(m.path("status").asText())
+          .append(m.path("reachable").asBoolean(true) ? "" : " (unreachable)");
+    }
+    return s.append(", unreachable ").append(view.path("unreachable").size()).toString();
+  }
+
   private static boolean isUp(JsonNode view, String address) {
     for (JsonNode m : view.get("members")) {
       if (m.path("address").asText().equals(address) && m.path("status").asText().equals("Up")) {
@@ -498,7 +534,12 @@ public final class ChaosLab implements AutoCloseable {
 
   /** Idempotent: called from the harness's finally and from its shutdown hook (Ctrl-C). */
   @Override
-  public synchronized void close() throws IOException, InterruptedException {
+  public void close() throws IOException, InterruptedException {
+    closing = true;
+    closeOnce();
+  }
+
+  private synchronized void closeOnce() throws IOException, InterruptedException {
     if (closed) {
       return;
     }

@@ -25,6 +25,8 @@ public final class NetnsLab implements AutoCloseable {
   private final Path library;
   private final Thread hook;
   private boolean closed;
+  /** Set first thing in {@link #close}: from then on nothing new is started in the hosts. */
+  private volatile boolean closing;
 
   private NetnsLab(String run, int hosts, Path library) {
     this.run = run;
@@ -71,6 +73,10 @@ public final class NetnsLab implements AutoCloseable {
    */
   public long run(int host, Path log, List<String> env, List<String> command)
       throws IOException, InterruptedException {
+    if (closing) {
+      // a harness thread still restoring members while a shutdown hook tears the lab down
+      throw new IllegalStateException("the namespace hosts of run " + run + " are being torn down: not starting " + command.get(0));
+    }
     StringBuilder script = new StringBuilder();
     for (String e : env) {
       int eq = e.indexOf('=');
@@ -102,7 +108,12 @@ public final class NetnsLab implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws IOException, InterruptedException {
+  public void close() throws IOException, InterruptedException {
+    closing = true;
+    closeOnce();
+  }
+
+  private synchronized void closeOnce() throws IOException, InterruptedException {
     if (closed) {
       return;
     }
