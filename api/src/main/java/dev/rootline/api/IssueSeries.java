@@ -1,12 +1,12 @@
 package dev.rootline.api;
 
-import dev.rootline.persistence.IssueDetail;
 import dev.rootline.persistence.IssueQueries;
 import dev.rootline.persistence.IssueSummary;
 import dev.rootline.persistence.PathTemplate;
 import dev.rootline.persistence.TraceFilter;
 import dev.rootline.persistence.TraceQueries;
 import dev.rootline.persistence.TraceSummary;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -40,14 +40,15 @@ final class IssueSeries {
   }
 
   void get(RoutingContext ctx) {
-    QueryParameters.requireOnly(QueryParameters.of(ctx), List.of());
     String issueId = RequestValidation.issueId(ctx);
     store
         .call("reading issue " + issueId, () -> issues.get(issueId))
         .compose(
             found -> {
-              IssueSummary issue =
-                  found.map(IssueDetail::summary).orElseThrow(() -> ApiProblem.notFound("no issue " + issueId));
+              if (found.isEmpty()) {
+                return Future.failedFuture(ApiProblem.notFound("no issue " + issueId));
+              }
+              IssueSummary issue = found.get().summary();
               Window window = Window.around(issue, System.currentTimeMillis());
               TraceFilter filter =
                   new TraceFilter(
