@@ -26,8 +26,8 @@ final class IssueSeries {
 
   /** Buckets per window: enough for a readable line, few enough to label. */
   static final int BUCKETS = 30;
-  /** Time shown before the first and after the last occurrence, at least. */
-  static final long MIN_PADDING_MILLIS = 5 * 60_000L;
+  /** Time shown before the first and after the last occurrence, at least: the "before" to compare with. */
+  static final long MIN_PADDING_MILLIS = 60_000L;
 
   private final IssueQueries issues;
   private final TraceQueries traces;
