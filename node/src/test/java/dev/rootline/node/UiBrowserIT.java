@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -28,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -71,6 +73,8 @@ class UiBrowserIT {
                     "rootline.node.start-local-cassandra = off",
                     "rootline.actors.trace.quiet-period = 1s",
                     "rootline.actors.trace.linger = 3s",
+                    // Schema set-up on a loaded machine took longer than the default 10 s once.
+                    "datastax-java-driver.basic.request.timeout = 30s",
                     // The auth contract: the UI signs in with this admin token.
                     "rootline.api.auth.tokens = [ { name = \"ui-admin\", role = admin, token = \"" + TOKEN + "\" } ]"))
             .withFallback(TestCassandra.config(TestCassandra.uniqueKeyspace("ui_it")))
@@ -118,6 +122,7 @@ class UiBrowserIT {
     {
       WebDriver driver = browser.driver;
       WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+      wait.ignoring(StaleElementReferenceException.class);
       String base = "http://127.0.0.1:" + node.apiPort();
 
       // Sign in ("/" redirects to the UI). Before the API had auth, whoami was a 404 and the UI
@@ -144,22 +149,24 @@ class UiBrowserIT {
       // The prioritised list, with our issue's line.
       By ourRow = By.cssSelector("tr.issue-row[data-issue-id='" + issueId + "']");
       wait.until(ExpectedConditions.visibilityOfElementLocated(ourRow));
-      WebElement row = driver.findElement(ourRow);
-      assertThat(row.getText()).contains(issue.get("service").asText()).contains(issue.get("endpoint").asText());
-      assertThat(row.findElement(By.cssSelector(".top-cause .prob-text")).getText()).matches("\\d+(\\.\\d)?%");
+      // The table is redrawn on every stream message: read a line in one script call, never
+      // through element handles that a redraw makes stale.
+      Map<String, Object> line = issueLine(driver, issueId);
+      assertThat((String) line.get("text")).contains(issue.get("service").asText()).contains(issue.get("endpoint").asText());
+      assertThat((String) line.get("probability")).matches("\\d+(\\.\\d)?%");
       wait.until(ExpectedConditions.textToBe(By.id("live-state"), "live"));
-      long shownCount = Long.parseLong(row.findElements(By.cssSelector("td.num")).get(1).getText().replace(",", ""));
+      long shownCount = count(issueLine(driver, issueId));
       // Live: more failing checkouts update the line over the WebSocket, without a reload.
       checkouts(6);
       new WebDriverWait(driver, WAIT).until(d -> {
-        List<WebElement> cells = d.findElements(By.cssSelector("tr.issue-row[data-issue-id='" + issueId + "'] td.num"));
-        return cells.size() > 1 && Long.parseLong(cells.get(1).getText().replace(",", "")) > shownCount;
+        Map<String, Object> now = issueLine(d, issueId);
+        return now != null && count(now) > shownCount;
       });
       assertThat(driver.findElement(By.id("live-state")).getText()).startsWith("live");
       screenshot(driver, "issues.png");
 
       // The issue: root causes with probabilities and evidence, the chart, example traces.
-      driver.findElement(ourRow).findElement(By.cssSelector("a.issue-link")).click();
+      wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr.issue-row[data-issue-id='" + issueId + "'] a.issue-link"))).click();
       wait.until(d -> d.findElements(By.cssSelector("#root-causes li.cause")).size() >= 2);
       List<WebElement> causes = driver.findElements(By.cssSelector("#root-causes li.cause"));
       for (WebElement cause : causes) {
@@ -343,6 +350,20 @@ class UiBrowserIT {
         }
       }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> issueLine(WebDriver driver, String issueId) {
+    return (Map<String, Object>) ((JavascriptExecutor) driver).executeScript(
+        "const r = document.querySelector(\"tr.issue-row[data-issue-id='\" + arguments[0] + \"']\");"
+            + "if (!r) return null;"
+            + "const p = r.querySelector('.top-cause .prob-text');"
+            + "return {text: r.innerText, probability: p ? p.textContent : '', count: r.querySelectorAll('td.num')[1].textContent};",
+        issueId);
+  }
+
+  private static long count(Map<String, Object> line) {
+    return Long.parseLong(((String) line.get("count")).replace(",", ""));
   }
 
   /** A PNG of the page (the window made as tall as the page, within reason), or of one element. */
