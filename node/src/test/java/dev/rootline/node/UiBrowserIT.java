@@ -154,7 +154,7 @@ class UiBrowserIT {
       Map<String, Object> line = issueLine(driver, issueId);
       assertThat((String) line.get("text")).contains(issue.get("service").asText()).contains(issue.get("endpoint").asText());
       assertThat((String) line.get("probability")).matches("\\d+(\\.\\d)?%");
-      wait.until(ExpectedConditions.textToBe(By.id("live-state"), "live"));
+      wait.until(ExpectedConditions.attributeToBe(By.id("live-state"), "data-state", "live"));
       long shownCount = count(issueLine(driver, issueId));
       // Live: more failing checkouts update the line over the WebSocket, without a reload.
       checkouts(6);
