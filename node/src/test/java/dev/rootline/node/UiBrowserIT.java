@@ -187,7 +187,9 @@ class UiBrowserIT {
       WebElement recorded = wait.until(
           ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#feedback-list tr.feedback-row[data-kind='confirm']")));
       assertThat(recorded.getText()).contains(level + " " + subject).contains("seen in the cart's logs");
-      JsonNode said = getJson("/api/v1/issues/" + issueId).get("feedback");
+      // The issue's read side follows the entity a moment later (the UI shows the POST's answer at once).
+      JsonNode said = await(() -> getJson("/api/v1/issues/" + issueId).get("feedback"), f -> f.size() >= 1,
+          "the confirm on the issue's read side");
       assertThat(said.size()).isEqualTo(1);
       assertThat(said.at("/0/kind").asText()).isEqualTo("confirm");
       assertThat(said.at("/0/subject").asText()).isEqualTo(subject);
