@@ -83,7 +83,8 @@ final class ApiRouter {
     root.route("/api/v1/*").subRouter(v1);
     // The web UI: static files, public (they hold no data; every call they make needs a token).
     root.get("/").handler(ctx -> redirect(ctx, "/ui/"));
-    root.get("/ui").handler(ctx -> redirect(ctx, "/ui/"));
+    // A regex route matches the whole path: a plain "/ui" route would also take "/ui/" and loop.
+    root.getWithRegex("/ui").handler(ctx -> redirect(ctx, "/ui/"));
     root.get("/ui/*").handler(WebUi::securityHeaders).handler(WebUi.files());
     root.route().failureHandler(failures);
     // Unmatched paths and methods: Vert.x Web reports them by status; answer them in JSON too.

@@ -1,12 +1,12 @@
 package dev.rootline.api;
 
-import dev.rootline.persistence.IssueDetail;
 import dev.rootline.persistence.IssueQueries;
 import dev.rootline.persistence.IssueSummary;
 import dev.rootline.persistence.PathTemplate;
 import dev.rootline.persistence.TraceFilter;
 import dev.rootline.persistence.TraceQueries;
 import dev.rootline.persistence.TraceSummary;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,8 +26,8 @@ final class IssueSeries {
 
   /** Buckets per window: enough for a readable line, few enough to label. */
   static final int BUCKETS = 30;
-  /** Time shown before the first and after the last occurrence, at least. */
-  static final long MIN_PADDING_MILLIS = 5 * 60_000L;
+  /** Time shown before the first and after the last occurrence, at least: the "before" to compare with. */
+  static final long MIN_PADDING_MILLIS = 60_000L;
 
   private final IssueQueries issues;
   private final TraceQueries traces;
@@ -40,14 +40,15 @@ final class IssueSeries {
   }
 
   void get(RoutingContext ctx) {
-    QueryParameters.requireOnly(QueryParameters.of(ctx), List.of());
     String issueId = RequestValidation.issueId(ctx);
     store
         .call("reading issue " + issueId, () -> issues.get(issueId))
         .compose(
             found -> {
-              IssueSummary issue =
-                  found.map(IssueDetail::summary).orElseThrow(() -> ApiProblem.notFound("no issue " + issueId));
+              if (found.isEmpty()) {
+                return Future.failedFuture(ApiProblem.notFound("no issue " + issueId));
+              }
+              IssueSummary issue = found.get().summary();
               Window window = Window.around(issue, System.currentTimeMillis());
               TraceFilter filter =
                   new TraceFilter(

@@ -5,6 +5,8 @@ import { errorBox, probabilityBar, statusBadge, timeEl, loading, facts, badge } 
 import { seriesChart } from '../chart.js';
 
 const LEVELS = ['host', 'service', 'endpoint', 'attribute'];
+/** The most likely candidates shown open; the long tail of near-zero ones folds away. */
+const SHOWN_CAUSES = 5;
 
 /** One issue: ranked root causes with evidence, the chart, example traces, feedback. */
 export async function issuePage(main, [issueId], page) {
@@ -49,7 +51,17 @@ export async function issuePage(main, [issueId], page) {
       h('h2', { id: 'causes-h' }, 'Most likely root causes'),
       causes.length === 0
         ? h('p', { class: 'empty' }, 'No root cause ranked yet.')
-        : h('ol', { class: 'causes', id: 'root-causes' }, causes.map((c, rank) => h('li', { class: 'cause', dataset: { level: c.level, subject: c.subject } },
+        : [h('ol', { class: 'causes', id: 'root-causes' }, causes.slice(0, SHOWN_CAUSES).map((c, rank) => cause(c, rank))),
+          causes.length > SHOWN_CAUSES
+            ? h('details', { class: 'more-causes' },
+              h('summary', {}, `${causes.length - SHOWN_CAUSES} less likely candidates`),
+              h('ol', { class: 'causes', start: SHOWN_CAUSES + 1 }, causes.slice(SHOWN_CAUSES).map((c, rank) => cause(c, rank + SHOWN_CAUSES))))
+            : null],
+      canSay ? otherCauseForm() : h('p', { class: 'muted' }, 'Giving feedback needs role operator.'));
+  }
+
+  function cause(c, rank) {
+    return h('li', { class: 'cause', dataset: { level: c.level, subject: c.subject } },
           h('div', { class: 'cause-head' },
             h('span', { class: 'rank' }, `#${rank + 1}`),
             badge(c.level, 'level'),
@@ -60,8 +72,7 @@ export async function issuePage(main, [issueId], page) {
             : h('p', { class: 'muted' }, 'No evidence recorded.'),
           canSay ? h('div', { class: 'actions' },
             h('button', { type: 'button', class: 'confirm', onclick: () => say({ kind: 'confirm', level: c.level, subject: c.subject }) }, 'Confirm'),
-            h('button', { type: 'button', class: 'reject', onclick: () => say({ kind: 'reject', level: c.level, subject: c.subject }) }, 'Reject')) : null))),
-      canSay ? otherCauseForm() : h('p', { class: 'muted' }, 'Giving feedback needs role operator.'));
+            h('button', { type: 'button', class: 'reject', onclick: () => say({ kind: 'reject', level: c.level, subject: c.subject }) }, 'Reject')) : null);
   }
 
   function otherCauseForm() {
@@ -88,6 +99,11 @@ export async function issuePage(main, [issueId], page) {
       comment.value = '';
       detail = await api(path);
       if (!page.stillHere()) return;
+      // The issue's page is read from a projection that may lag the entity by a moment: show
+      // what was just recorded at once rather than a list without it.
+      if (!(detail.feedback || []).some((g) => g.feedbackId === f.feedbackId)) {
+        detail.feedback = [f, ...(detail.feedback || [])];
+      }
       renderCauses();
       renderFeedback();
       fill(announce, `Feedback recorded: ${f.kind}${f.subject ? ' ' + f.level + ' ' + f.subject : ''}.`);
