@@ -125,14 +125,11 @@ class UiBrowserIT {
       wait.ignoring(StaleElementReferenceException.class);
       String base = "http://127.0.0.1:" + node.apiPort();
 
-      // Sign in ("/" redirects to the UI). Before the API had auth, whoami was a 404 and the UI
-      // skipped this page; with auth a wrong token is refused and the admin token accepted.
+      // Sign in ("/" redirects to the UI): a wrong token is refused, the admin token accepted.
       driver.get(base + "/");
-      wait.until(d -> !d.findElements(By.id("token")).isEmpty() || !d.findElements(By.id("issues-table")).isEmpty()
-          || !d.findElements(By.cssSelector("#issues-body .empty")).isEmpty());
+      wait.until(d -> !d.findElements(By.id("token")).isEmpty());
       assertThat(driver.getCurrentUrl()).contains("/ui/");
-      boolean authEnabled = !driver.findElements(By.id("token")).isEmpty();
-      if (authEnabled) {
+      {
         driver.findElement(By.id("token")).sendKeys("not-a-token");
         driver.findElement(By.id("sign-in")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-status"), "not accepted"));
@@ -142,8 +139,6 @@ class UiBrowserIT {
         driver.findElement(By.id("sign-in")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who-role"), "admin"));
         assertThat(driver.findElement(By.id("who-name")).getText()).isEqualTo("ui-admin");
-      } else {
-        System.out.println("UiBrowserIT: the API has no /auth/whoami: signed in without a token");
       }
 
       // The prioritised list, with our issue's line.
@@ -239,7 +234,7 @@ class UiBrowserIT {
       screenshot(driver, "cluster.png");
 
       // Sign out returns to the login page and forgets the token.
-      if (authEnabled) {
+      {
         driver.findElement(By.id("logout")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
         assertThat(((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem('rootline.token')")).isNull();
