@@ -408,21 +408,8 @@ class UiBrowserIT {
     return java.net.URLEncoder.encode(scope, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private interface Probe<T> {
-    T get() throws Exception;
-  }
-
-  private static <T> T await(Probe<T> probe, Predicate<T> done, String what) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    T last = null;
-    while (System.nanoTime() < deadline) {
-      last = probe.get();
-      if (done.test(last)) {
-        return last;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("timed out waiting for " + what + "; last seen: " + last);
+  private static <T> T await(Await.Probe<T> probe, Predicate<T> done, String what) throws Exception {
+    return Await.until(probe, done, what, WAIT);
   }
 
   private static JsonNode getJson(String path) throws Exception {
