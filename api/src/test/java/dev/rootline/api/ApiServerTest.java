@@ -329,7 +329,7 @@ class ApiServerTest {
 
   @Test
   void unknownPathsAre404AndWrongMethodsAre405() throws Exception {
-    for (String uri : List.of("/api/v1/nothing", "/api/v2/traces", "/api", "/")) {
+    for (String uri : List.of("/api/v1/nothing", "/api/v2/traces", "/api", "/apis")) {
       HttpResponse<Buffer> response = get(uri);
       assertThat(response.statusCode()).as(uri).isEqualTo(404);
       assertThat(response.bodyAsJsonObject().getString("error")).as(uri).isEqualTo("not found");

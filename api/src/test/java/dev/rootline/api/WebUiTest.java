@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.junit5.VertxExtension;
 import java.time.Instant;
 import java.util.List;
@@ -51,13 +52,16 @@ class WebUiTest {
     ApiSettings settings =
         ApiSettings.create(
             ConfigFactory.parseString("rootline.api { port = 0, store-timeout = 300ms }")
+                .withFallback(ApiCalls.TEST_TOKENS)
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve());
     server =
         ApiServer.start(vertx, settings, traces, java.util.Map::of, new ApiServerTest.InMemoryFeed(),
                 new IssueSources(issues, new IssueApiTest.InMemoryIssueFeed()))
             .await(10, SECONDS);
-    http = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
+    // root's (admin) token on every request; the UI's files would be served without it
+    http = WebClientSession.create(WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)))
+        .addHeader("Authorization", "Bearer " + ApiCalls.tokenOf("root"));
   }
 
   @AfterEach
