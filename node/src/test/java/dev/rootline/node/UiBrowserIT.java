@@ -161,7 +161,17 @@ class UiBrowserIT {
       screenshot(driver, "issues.png");
 
       // The issue: root causes with probabilities and evidence, the chart, example traces.
-      wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr.issue-row[data-issue-id='" + issueId + "'] a.issue-link"))).click();
+      // The line may be redrawn between finding its link and clicking it: find and click at once,
+      // again until a click lands on a link that is still in the page.
+      By ourLink = By.cssSelector("tr.issue-row[data-issue-id='" + issueId + "'] a.issue-link");
+      wait.until(d -> {
+        try {
+          d.findElement(ourLink).click();
+          return true;
+        } catch (StaleElementReferenceException | org.openqa.selenium.NoSuchElementException redrawn) {
+          return false;
+        }
+      });
       wait.until(d -> d.findElements(By.cssSelector("#root-causes li.cause")).size() >= 2);
       List<WebElement> causes = driver.findElements(By.cssSelector("#root-causes li.cause"));
       for (WebElement cause : causes) {
