@@ -11,19 +11,44 @@ final class Await {
     T get() throws Exception;
   }
 
+  /**
+   * Thrown by a probe whose answer says "not now" (the API's 503 while the store is slow, e.g.
+   * while a fresh keyspace's read side is still being created): the wait goes on.
+   */
+  static final class NotReady extends RuntimeException {
+    NotReady(String why) {
+      super(why);
+    }
+  }
+
   private Await() {}
 
   /** The first answer of {@code probe} that {@code done} accepts; fails naming the last one seen. */
   static <T> T until(Probe<T> probe, Predicate<T> done, String what, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
-    T last = null;
+    Object last = null;
     while (System.nanoTime() < deadline) {
-      last = probe.get();
-      if (done.test(last)) {
-        return last;
+      T answer;
+      try {
+        answer = probe.get();
+      } catch (NotReady notYet) {
+        last = notYet.getMessage();
+        Thread.sleep(500);
+        continue;
+      }
+      last = answer;
+      if (done.test(answer)) {
+        return answer;
       }
       Thread.sleep(500);
     }
     throw new AssertionError("timed out waiting for " + what + "; last seen: " + last);
+  }
+
+  /** Throws {@link NotReady} for a 503 answer, so a wait asks again instead of failing. */
+  static void notReadyOn503(int status, String path, String body) {
+    if (status == 503) {
+      throw new NotReady(path + " -> 503 " + body);
+    }
   }
 }

@@ -297,6 +297,7 @@ class FeedbackLoopIT {
 
   private static JsonNode getJson(String path) throws Exception {
     HttpResponse<String> r = get(path);
+    Await.notReadyOn503(r.statusCode(), path, r.body());
     assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }

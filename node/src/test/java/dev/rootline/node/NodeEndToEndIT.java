@@ -275,33 +275,16 @@ class NodeEndToEndIT {
   }
 
   private static JsonNode awaitTraces(Predicate<JsonNode> done, String what) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    JsonNode traces = null;
-    while (System.nanoTime() < deadline) {
-      traces = getJson("/api/v1/traces?limit=1000").get("traces");
-      if (done.test(traces)) {
-        return traces;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("timed out waiting for " + what + "; traces: " + traces);
+    return Await.until(() -> getJson("/api/v1/traces?limit=1000").get("traces"), done, what, WAIT);
   }
 
   private static void awaitStats(Predicate<JsonNode> done, String what) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    JsonNode stats = null;
-    while (System.nanoTime() < deadline) {
-      stats = getJson("/api/v1/stats");
-      if (done.test(stats)) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("timed out waiting for " + what + "; stats: " + stats);
+    Await.until(() -> getJson("/api/v1/stats"), done, what, WAIT);
   }
 
   private static JsonNode getJson(String path) throws Exception {
     HttpResponse<String> r = get(path);
+    Await.notReadyOn503(r.statusCode(), path, r.body());
     assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }

@@ -431,6 +431,7 @@ class UiBrowserIT {
                 .GET()
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+    Await.notReadyOn503(r.statusCode(), path, r.body());
     assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
