@@ -60,6 +60,7 @@ import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.PoisonPill;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -69,11 +70,9 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.delivery.ConsumerController;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Leave;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -385,7 +384,12 @@ public final class RootlineNode implements AutoCloseable {
     if (issueProjection != null) {
       step("issue read-side projection", issueProjection::stop);
     }
-    step("leaving the cluster", this::leave);
+    // Coordinated shutdown hands the remaining shards and singletons over, leaves the cluster
+    // (the others see Leaving/Exiting/Removed, not a crash: no unreachability, no downing) and
+    // terminates the actor system.
+    step(
+        "leaving the cluster (coordinated shutdown)",
+        () -> CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.clusterLeavingReason()));
     step("actor system", () -> {
       system.terminate();
       return system.getWhenTerminated();
@@ -397,37 +401,6 @@ public final class RootlineNode implements AutoCloseable {
       cassandra.close();
     }
     log.info("node stopped");
-  }
-
-  /**
-   * Leaves the cluster gracefully (the others see it leave, not crash: no unreachability, no
-   * downing) and completes once it is Exiting or Removed, or the system ended.
-   */
-  private CompletionStage<?> leave() {
-    Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Leave.create(cluster.selfMember().address()));
-    CompletableFuture<Void> left = new CompletableFuture<>();
-    Runnable check =
-        new Runnable() {
-          @Override
-          public void run() {
-            MemberStatus status = cluster.selfMember().status();
-            if (status == MemberStatus.exiting()
-                || status == MemberStatus.removed()
-                || status == MemberStatus.down()
-                || system.whenTerminated().isCompleted()) {
-              left.complete(null);
-            } else {
-              try {
-                system.scheduler().scheduleOnce(Duration.ofMillis(100), this, system.executionContext());
-              } catch (IllegalStateException terminated) {
-                left.complete(null);
-              }
-            }
-          }
-        };
-    check.run();
-    return left;
   }
 
   /** True once {@link #close()} began: the actor system's end is then expected. */
