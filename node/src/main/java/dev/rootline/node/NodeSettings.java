@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** Typed view of {@code rootline.node}. */
 public record NodeSettings(
-    boolean startLocalCassandra, boolean captureEnabled, Duration joinTimeout) {
+    boolean startLocalCassandra, boolean captureEnabled, Duration joinTimeout, Duration drainTimeout) {
 
   public static NodeSettings create(Config config) {
     Config c = config.getConfig("rootline.node");
@@ -13,6 +13,7 @@ public record NodeSettings(
         c.getBoolean("start-local-cassandra")
             && System.getenv("ROOTLINE_CASSANDRA_CONTACT_POINT") == null,
         c.getBoolean("capture-enabled"),
-        c.getDuration("join-timeout"));
+        c.getDuration("join-timeout"),
+        c.getDuration("drain-timeout"));
   }
 }

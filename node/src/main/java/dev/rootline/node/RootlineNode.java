@@ -84,8 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RootlineNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RootlineNode.class);
-  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
-
   private final CassandraLauncher cassandra;
   private final ActorSystem<Void> system;
   private final TaggedProjection.Running projection;
@@ -345,18 +343,20 @@ public final class RootlineNode implements AutoCloseable {
       return;
     }
     closed = true;
-    log.info("stopping the node");
+    Duration drain = NodeSettings.create(system.settings().config()).drainTimeout();
+    log.info("stopping the node (each draining step waits at most {} s)", drain.toSeconds());
     if (api != null) {
-      step("API", () -> api.close().toCompletionStage());
+      step("API", drain, () -> api.close().toCompletionStage());
     }
     stats.close();
     if (probe != null) {
       // The probe closes its capture session when it stops.
       step(
           "capture",
-          () -> Patterns.gracefulStop(Adapter.toClassic(probe), DRAIN_TIMEOUT, PoisonPill.getInstance()));
+          drain,
+          () -> Patterns.gracefulStop(Adapter.toClassic(probe), drain, PoisonPill.getInstance()));
     } else if (capture != null) {
-      step("capture", () -> {
+      step("capture", drain, () -> {
         capture.close();
         return CompletableFuture.completedFuture(null);
       });
@@ -364,38 +364,41 @@ public final class RootlineNode implements AutoCloseable {
     if (delivery != null) {
       step(
           "span delivery (every shipped batch confirmed: its trace decided and persisted)",
+          drain,
           () ->
               AskPattern.<SpanDelivery.Command, Done>ask(
-                  delivery, SpanDelivery.Drain::new, DRAIN_TIMEOUT, system.scheduler()));
+                  delivery, SpanDelivery.Drain::new, drain, system.scheduler()));
     }
     if (hostsTraces) {
       step(
           "trace entities (deciding and persisting what they hold)",
+          drain,
           () ->
               Patterns.gracefulStop(
                   org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
                       .shardRegion(TraceEntity.ENTITY_KEY.name()),
-                  DRAIN_TIMEOUT,
+                  drain,
                   ShardRegion.gracefulShutdownInstance()));
     }
     if (projection != null) {
-      step("read-side projection", projection::stop);
+      step("read-side projection", drain, projection::stop);
     }
     if (issueProjection != null) {
-      step("issue read-side projection", issueProjection::stop);
+      step("issue read-side projection", drain, issueProjection::stop);
     }
     // Coordinated shutdown hands the remaining shards and singletons over, leaves the cluster
     // (the others see Leaving/Exiting/Removed, not a crash: no unreachability, no downing) and
     // terminates the actor system.
     step(
         "leaving the cluster (coordinated shutdown)",
+        drain,
         () -> CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.clusterLeavingReason()));
-    step("actor system", () -> {
+    step("actor system", drain, () -> {
       system.terminate();
       return system.getWhenTerminated();
     });
     if (vertx != null) {
-      step("Vert.x", () -> vertx.close().toCompletionStage());
+      step("Vert.x", drain, () -> vertx.close().toCompletionStage());
     }
     if (cassandra != null) {
       cassandra.close();
@@ -409,11 +412,17 @@ public final class RootlineNode implements AutoCloseable {
   }
 
   /** One shutdown step; a failing or slow step is logged and the next one still runs. */
-  private static void step(String what, Supplier<CompletionStage<?>> action) {
+  private static void step(String what, Duration timeout, Supplier<CompletionStage<?>> action) {
+    long start = System.nanoTime();
     try {
-      action.get().toCompletableFuture().get(DRAIN_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+      action.get().toCompletableFuture().get(timeout.toSeconds() + 5, TimeUnit.SECONDS);
+      log.info("stopped: {} ({} ms)", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     } catch (Exception e) {
-      log.warn("{} did not stop cleanly: {}", what, e.toString());
+      log.warn(
+          "{} did not stop cleanly after {} ms: {}",
+          what,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+          e.toString());
     }
   }
 

@@ -374,6 +374,14 @@ public final class ChaosLab implements AutoCloseable {
         "");
   }
 
+  /**
+   * True when the node's API answers health. A node starts its API only once it is an Up member,
+   * so this tells a restarted incarnation from the old one the others may still list as Up.
+   */
+  public boolean apiAnswers(NodeJvm node) throws IOException, InterruptedException {
+    return node.alive() && http.get(node.api() + "/health", Duration.ofSeconds(3)).status() == 200;
+  }
+
   /** Waits until the node's API answers health (its process must stay alive). */
   public void awaitApi(NodeJvm node, Duration timeout) throws IOException, InterruptedException {
     long start = System.nanoTime();
@@ -383,7 +391,7 @@ public final class ChaosLab implements AutoCloseable {
       if (!node.alive()) {
         throw new IllegalStateException(node.name() + " exited while starting; log " + node.log() + ":\n" + node.logTail(40));
       }
-      if (http.get(node.api() + "/health", Duration.ofSeconds(3)).status() == 200) {
+      if (apiAnswers(node)) {
         return;
       }
       int waited = (int) ((System.nanoTime() - start) / 1_000_000_000L);
