@@ -26,10 +26,12 @@ public final class ChaosMain {
   public static void main(String[] args) {
     String which = null;
     int hosts = 3;
+    int threads = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--scenario" -> which = i + 1 < args.length ? args[++i] : null;
         case "--hosts" -> hosts = i + 1 < args.length && args[i + 1].matches("[0-9]{1,2}") ? Integer.parseInt(args[++i]) : -1;
+        case "--threads" -> threads = i + 1 < args.length && args[i + 1].matches("[0-9]{1,2}") ? Integer.parseInt(args[++i]) : -1;
         default -> usage("unknown argument '" + args[i] + "'");
       }
     }
@@ -39,6 +41,9 @@ public final class ChaosMain {
     }
     if (hosts < 3 || hosts > 9) {
       usage("--hosts takes a number from 3 to 9");
+    }
+    if (threads < 1 || threads > 16) {
+      usage("--threads takes a number from 1 to 16");
     }
     List<Scenario> chosen = new ArrayList<>();
     if (which.equals("all")) {
@@ -56,7 +61,7 @@ public final class ChaosMain {
     String command = System.getProperty("rootline.chaos.command", "./rootline chaos " + String.join(" ", args));
     Consumer<String> progress =
         line -> System.out.println("[chaos " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + line);
-    System.exit(run(root, hosts, chosen, command, progress));
+    System.exit(run(root, Run.standard(root, hosts, threads), chosen, command, progress));
   }
 
   /**
@@ -65,15 +70,18 @@ public final class ChaosMain {
    * whose table block is rewritten.
    */
   record Run(String name, int subnet, int hosts, Path dir, ScenarioRunner.Settings settings, Path report) {
-    /** {@code ./rootline chaos}: run "chaos", logs in .rootline/chaos, table into docs/CHAOS.md. */
-    static Run standard(Path root, int hosts) {
+    /**
+     * {@code ./rootline chaos}: run "chaos", logs in .rootline/chaos, table into docs/CHAOS.md;
+     * {@code threads} checkout threads of load.
+     */
+    static Run standard(Path root, int hosts, int threads) {
       return new Run("chaos", ChaosLab.SUBNET, hosts, root.resolve(".rootline/chaos"),
-          ScenarioRunner.Settings.defaults(), root.resolve("docs/CHAOS.md"));
+          ScenarioRunner.Settings.defaults().withLoadThreads(threads), root.resolve("docs/CHAOS.md"));
     }
   }
 
   static int run(Path root, int hosts, List<Scenario> scenarios, String command, Consumer<String> progress) {
-    return run(root, Run.standard(root, hosts), scenarios, command, progress);
+    return run(root, Run.standard(root, hosts, ScenarioRunner.Settings.defaults().loadThreads()), scenarios, command, progress);
   }
 
   static int run(Path root, Run how, List<Scenario> scenarios, String command, Consumer<String> progress) {
@@ -156,7 +164,7 @@ public final class ChaosMain {
 
   private static void usage(String problem) {
     System.err.println(problem);
-    System.err.println("usage: ./rootline chaos --scenario NAME[,NAME...]|all [--hosts N]   (scenarios: "
+    System.err.println("usage: ./rootline chaos --scenario NAME[,NAME...]|all [--hosts N] [--threads N]   (scenarios: "
         + String.join(", ", Scenarios.all().keySet()) + ")");
     System.exit(2);
   }

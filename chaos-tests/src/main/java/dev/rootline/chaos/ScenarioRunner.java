@@ -39,8 +39,19 @@ public final class ScenarioRunner {
     public static Settings defaults() {
       return new Settings(
           Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofSeconds(240),
-          Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(90), Duration.ofMinutes(15), 2,
+          Duration.ofSeconds(150), Duration.ofSeconds(300), Duration.ofSeconds(90), Duration.ofMinutes(15), 1,
           Duration.ofMillis(100));
+    }
+
+    /**
+     * These timings with {@code threads} checkout threads. One (the default) keeps a two-core
+     * machine, which runs every node, Cassandra, the proxies and the services, below saturation:
+     * with two, seen at load 22-24, Cassandra writes took over 10 s, the nodes' heartbeats were
+     * late and the API's event loop stalled for seconds, so a drain outlasted any sane limit.
+     */
+    public Settings withLoadThreads(int threads) {
+      return new Settings(
+          warmup, settle, startTimeout, rejoin, healthyTimeout, retainedStalled, retainedCap, threads, loadPause);
     }
 
     /**
