@@ -296,7 +296,8 @@ public final class ChaosLab implements AutoCloseable {
     String keyspace = "chaos_" + scenario.replace('-', '_') + "_" + UUID.randomUUID().toString().substring(0, 8);
     Path nodeDir = dir.resolve(scenario);
     for (int i = 1; i <= nodeCount; i++) {
-      nodes.add(new NodeJvm(lab, i, root, nodeDir, nodeConfig(i, keyspace)));
+      int host = i;
+      nodes.add(new NodeJvm(lab, i, root, nodeDir, nodeConfig(i, keyspace), () -> joinRunningCluster(host)));
     }
     progress.accept("starting node-1 (first seed); logs in " + nodeDir);
     NodeJvm first = nodes.get(0);
@@ -372,6 +373,28 @@ public final class ChaosLab implements AutoCloseable {
         "rootline.actors.stitch.link-wait = 5s",
         "# trace quiet-period and linger: the node's defaults (2 s, 10 s), as a deployment runs them",
         "");
+  }
+
+  /**
+   * For a node starting while a cluster runs (some other node's API answers, so it is an Up
+   * member): seed nodes without itself, so it joins that cluster and never forms one of its own.
+   * With the common seed list node-1 is the first seed, and a first seed whose InitJoin nobody
+   * answers within {@code seed-node-timeout} joins itself: seen at load 19, the restarted node-1
+   * formed an island of one while node-2 and node-3 ran on, and the harness, asking the island
+   * for the members, killed the healthy two. Empty when no cluster runs (the seeds as written).
+   */
+  private String joinRunningCluster(int host) throws IOException, InterruptedException {
+    List<String> running = new ArrayList<>();
+    for (NodeJvm n : nodes) {
+      if (n.host() != host && apiAnswers(n)) {
+        running.add("\"" + n.address() + ":" + NodeJvm.CLUSTER_PORT + "\"");
+      }
+    }
+    if (running.isEmpty()) {
+      return "";
+    }
+    return "# started while a cluster runs: join it (never form one of its own)\n"
+        + "rootline.cluster.seed-nodes = [" + String.join(", ", running) + "]";
   }
 
   /**

@@ -23,17 +23,24 @@ public final class NodeJvm {
   private final Path root;
   private final Path dir;
   private final String config;
+  private final StartOverrides overrides;
   private final List<Long> pids = new ArrayList<>();
   private long pid = -1;
   private int incarnation;
   private long startedAtMillis;
 
-  public NodeJvm(NetnsLab lab, int host, Path root, Path dir, String config) {
+  /** HOCON appended to the node's configuration at each start (asked anew every time). */
+  public interface StartOverrides {
+    String get() throws IOException, InterruptedException;
+  }
+
+  public NodeJvm(NetnsLab lab, int host, Path root, Path dir, String config, StartOverrides overrides) {
     this.lab = lab;
     this.host = host;
     this.root = root;
     this.dir = dir;
     this.config = config;
+    this.overrides = overrides;
   }
 
   public int host() {
@@ -77,7 +84,8 @@ public final class NodeJvm {
     }
     Files.createDirectories(dir);
     Path conf = dir.resolve(name() + ".conf");
-    Files.writeString(conf, config + "\n" + HostHttp.TOKEN_CONFIG + "\n"); // the API needs a token
+    // the API needs a token
+    Files.writeString(conf, config + "\n" + HostHttp.TOKEN_CONFIG + "\n" + overrides.get() + "\n");
     incarnation++;
     String cp = root.resolve("node/target/classes") + ":" + root.resolve("node/target/lib") + "/*";
     // `ip netns exec` gives the node a fresh /sys without tracefs, which libbpf needs to attach

@@ -98,6 +98,15 @@ class ClusterRebalanceIT {
       assertThat(afterJoin.get(n3.address())).as("n3 took shards").isPositive();
       assertThat(afterLeave).containsOnlyKeys(n3.address());
       assertThat(NodeKillIT.memberAddresses(view)).containsExactlyInAnyOrder(n1.address(), n3.address());
+      // A graceful stop is a leave, not a crash: n2 ran coordinated shutdown for leaving, and no
+      // one saw it unreachable (Pekko's own JVM hook used to abort its remote connections at
+      // SIGTERM, so the others marked it unreachable and the split brain resolver downed it).
+      assertThat(Files.readString(n2.log)).contains("Running CoordinatedShutdown with reason [ClusterLeavingReason]");
+      for (NodeProcess other : List.of(n1, n3)) {
+        assertThat(Files.readString(other.log))
+            .as(other.name + " never marked n2 unreachable")
+            .doesNotContain("Marking node as UNREACHABLE [Member(" + n2.address() + ",");
+      }
       assertThat(failed).isNotEmpty();
       assertThat(missing).as("500s not retained (%s)", figures).isEmpty();
       assertThat(retained.values()).allMatch(n -> n == 1);
