@@ -95,6 +95,7 @@ public final class RootlineNode implements AutoCloseable {
   private final NodeStats stats;
   private final Vertx vertx;
   private final ApiServer api;
+  private final Duration drainTimeout;
   private boolean closed;
 
   private RootlineNode(
@@ -108,7 +109,8 @@ public final class RootlineNode implements AutoCloseable {
       boolean hostsTraces,
       NodeStats stats,
       Vertx vertx,
-      ApiServer api) {
+      ApiServer api,
+      Duration drainTimeout) {
     this.cassandra = cassandra;
     this.system = system;
     this.projection = projection;
@@ -120,6 +122,7 @@ public final class RootlineNode implements AutoCloseable {
     this.stats = stats;
     this.vertx = vertx;
     this.api = api;
+    this.drainTimeout = drainTimeout;
   }
 
   /** Starts everything and returns once the API answers; throws with a readable cause. */
@@ -274,7 +277,8 @@ public final class RootlineNode implements AutoCloseable {
           hostsTraces,
           stats,
           vertx,
-          api);
+          api,
+          settings.drainTimeout());
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -343,7 +347,7 @@ public final class RootlineNode implements AutoCloseable {
       return;
     }
     closed = true;
-    Duration drain = NodeSettings.create(system.settings().config()).drainTimeout();
+    Duration drain = drainTimeout;
     log.info("stopping the node (each draining step waits at most {} s)", drain.toSeconds());
     if (api != null) {
       step("API", drain, () -> api.close().toCompletionStage());
