@@ -52,12 +52,8 @@ class FeedbackLoopIT {
         ConfigFactory.parseString(
                 String.join(
                     "\n",
-                    "rootline.api.port = 0",
+                    TestNodeConfig.IN_PROCESS,
                     TestApiTokens.CONFIG,
-                    "rootline.cluster.port = 0",
-                    "rootline.node.start-local-cassandra = off",
-                    "rootline.actors.trace.quiet-period = 1s",
-                    "rootline.actors.trace.linger = 3s",
                     // The issue's ranking is its last 3 occurrences': a new model shows after 3 more.
                     "rootline.actors.issue.ranking-window = 3",
                     // Every label trains (one issue: a held-back split would put all of it on one side).

@@ -51,12 +51,8 @@ class NodeEndToEndIT {
         ConfigFactory.parseString(
                 String.join(
                     "\n",
-                    "rootline.api.port = 0",
-                    TestApiTokens.CONFIG,
-                    "rootline.cluster.port = 0",
-                    "rootline.node.start-local-cassandra = off",
-                    "rootline.actors.trace.quiet-period = 1s",
-                    "rootline.actors.trace.linger = 3s"))
+                    TestNodeConfig.IN_PROCESS,
+                    TestApiTokens.CONFIG))
             .withFallback(TestCassandra.config(TestCassandra.uniqueKeyspace("node_e2e")))
             .withFallback(ConfigFactory.load())
             .resolve();

@@ -104,12 +104,8 @@ class PiiMaskingIT {
         ConfigFactory.parseString(
                 String.join(
                     "\n",
-                    "rootline.api.port = 0",
+                    TestNodeConfig.IN_PROCESS,
                     TestApiTokens.CONFIG,
-                    "rootline.cluster.port = 0",
-                    "rootline.node.start-local-cassandra = off",
-                    "rootline.actors.trace.quiet-period = 1s",
-                    "rootline.actors.trace.linger = 3s",
                     // Whole requests and responses in the excerpts: the body's secrets too.
                     "rootline.actors.capture.excerpt-bytes = 1024"))
             .withFallback(TestCassandra.config(keyspace))

@@ -68,11 +68,7 @@ class UiBrowserIT {
         ConfigFactory.parseString(
                 String.join(
                     "\n",
-                    "rootline.api.port = 0",
-                    "rootline.cluster.port = 0",
-                    "rootline.node.start-local-cassandra = off",
-                    "rootline.actors.trace.quiet-period = 1s",
-                    "rootline.actors.trace.linger = 3s",
+                    TestNodeConfig.IN_PROCESS,
                     // Schema set-up on a loaded machine took longer than the default 10 s once.
                     "datastax-java-driver.basic.request.timeout = 30s",
                     // The auth contract: the UI signs in with this admin token.
