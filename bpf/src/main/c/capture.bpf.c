@@ -32,8 +32,12 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 _Static_assert((CAPTURE_MAX_PAYLOAD & PAYLOAD_MASK) == 0, "payload ceiling is a power of 2");
 
-/* Set before load. The capturing process (the JVM) never captures itself in ALL_BUT_SELF or NETNS. */
-const volatile __u32 self_tgid = 0;
+/*
+ * The capturing process (the JVM) never captures itself in ALL_BUT_SELF or NETNS. In .data, not
+ * .rodata: a process that takes over a pinned capture (handover, see capture.c) writes its own
+ * pid here.
+ */
+volatile __u32 self_tgid SEC(".data") = 0;
 
 /*
  * Live settings: .data is an mmap-ed array map, user space writes these words in place
@@ -43,6 +47,23 @@ volatile __u32 target_mode SEC(".data") = CAPTURE_TARGET_ALL_BUT_SELF; /* 0: wou
 volatile __u32 payload_bytes SEC(".data") = CAPTURE_DEFAULT_PAYLOAD;
 /* 0: no record for anyone (capture policy "capture = false" for this host). */
 volatile __u32 capture_enabled SEC(".data") = 1;
+/*
+ * Handover: the reader stamps reader_seen_ns (CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns) at
+ * every poll. A pinned capture whose reader is gone keeps recording for its successor, but only
+ * for orphan_after_ns (0: no limit); after that it records nothing until a reader polls again.
+ */
+volatile __u64 reader_seen_ns SEC(".data") = 0;
+volatile __u64 orphan_after_ns SEC(".data") = 0;
+/*
+ * Never read by the program: the reader's bookkeeping, kept in this map because a pinned map
+ * outlives the reader. read_pos is where the reader stopped reading; checkpoint_pos and
+ * checkpoint_clock_ns say up to which ring position and event time its spans went out;
+ * epoch_offset_ns is the CLOCK_REALTIME - CLOCK_MONOTONIC its event times used.
+ */
+volatile __u64 read_pos SEC(".data") = 0;
+volatile __u64 checkpoint_pos SEC(".data") = 0;
+volatile __s64 checkpoint_clock_ns SEC(".data") = 0;
+volatile __s64 epoch_offset_ns SEC(".data") = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -244,6 +265,9 @@ static __always_inline int on_enter(int fd, __u16 syscall, __u64 buf, __u64 arg)
 		return 0;
 	sk = inet_tcp_sock(fd);
 	if (!sk)
+		return 0;
+	/* A capture left pinned for a successor that never came stops here (not counted). */
+	if (orphan_after_ns && bpf_ktime_get_ns() - reader_seen_ns > orphan_after_ns)
 		return 0;
 	/* After the socket check, not before: the lookup is paid by socket syscalls only, and a
 	 * refusal counted here is one record that would have been written. */

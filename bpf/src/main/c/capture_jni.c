@@ -37,7 +37,9 @@ static struct capture *ctx_of(jlong handle)
 }
 
 JNIEXPORT jlong JNICALL Java_dev_rootline_bpf_NativeCapture_open(JNIEnv *env, jclass cls, jint ring_bytes,
-								  jint payload_bytes, jint target_mode, jint self_pid)
+								  jint payload_bytes, jint target_mode, jint self_pid,
+								  jstring pin_dir, jlong replay_window_ns,
+								  jlong orphan_after_ns, jlong epoch_offset_ns)
 {
 	char err[4096];
 	struct capture_opts opts = {
@@ -45,20 +47,86 @@ JNIEXPORT jlong JNICALL Java_dev_rootline_bpf_NativeCapture_open(JNIEnv *env, jc
 		.payload_bytes = (uint32_t)payload_bytes,
 		.target_mode = (uint32_t)target_mode,
 		.self_pid = (uint32_t)self_pid,
+		.replay_window_ns = (uint64_t)replay_window_ns,
+		.orphan_after_ns = (uint64_t)orphan_after_ns,
+		.epoch_offset_ns = (int64_t)epoch_offset_ns,
 	};
+	const char *dir = NULL;
 	struct capture *ctx;
 
 	(void)cls;
-	if (ring_bytes <= 0 || payload_bytes < 0 || target_mode < 0 || self_pid < 0) {
+	if (ring_bytes <= 0 || payload_bytes < 0 || target_mode < 0 || self_pid < 0 || replay_window_ns < 0 ||
+	    orphan_after_ns < 0) {
 		throw_java(env, "java/lang/IllegalArgumentException", "negative capture option");
 		return 0;
 	}
+	if (pin_dir) {
+		dir = (*env)->GetStringUTFChars(env, pin_dir, NULL);
+		if (!dir)
+			return 0; /* OutOfMemoryError pending */
+	}
+	opts.pin_dir = dir;
 	ctx = capture__open(&opts, err, sizeof(err));
+	if (dir)
+		(*env)->ReleaseStringUTFChars(env, pin_dir, dir);
 	if (!ctx) {
 		throw_java(env, "dev/rootline/bpf/CaptureUnavailableException", err);
 		return 0;
 	}
 	return (jlong)(intptr_t)ctx;
+}
+
+JNIEXPORT jboolean JNICALL Java_dev_rootline_bpf_NativeCapture_lastPollReplayed(JNIEnv *env, jclass cls,
+									       jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return capture__last_poll_replayed(ctx_of(handle)) ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT jlong JNICALL Java_dev_rootline_bpf_NativeCapture_readPosition(JNIEnv *env, jclass cls, jlong handle)
+{
+	(void)env;
+	(void)cls;
+	return (jlong)capture__read_pos(ctx_of(handle));
+}
+
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_checkpoint(JNIEnv *env, jclass cls, jlong handle,
+								       jlong position, jlong clock_ns)
+{
+	int rc;
+
+	(void)cls;
+	if (position < 0) {
+		throw_java(env, "java/lang/IllegalArgumentException", "negative ring position");
+		return;
+	}
+	rc = capture__checkpoint(ctx_of(handle), (uint64_t)position, (int64_t)clock_ns);
+	if (rc)
+		throw_errno(env, "checkpointing a ring position not read yet", rc);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_rootline_bpf_NativeCapture_handover(JNIEnv *env, jclass cls, jlong handle,
+									jlongArray out)
+{
+	struct capture_handover h;
+	jlong values[7];
+
+	(void)cls;
+	if (!out || (*env)->GetArrayLength(env, out) < 7) {
+		throw_java(env, "java/lang/IllegalArgumentException", "handover needs a long[7]");
+		return NULL;
+	}
+	capture__handover(ctx_of(handle), &h);
+	values[0] = h.resumed;
+	values[1] = h.pinned;
+	values[2] = (jlong)h.replay_bytes;
+	values[3] = (jlong)h.pending_bytes;
+	values[4] = h.replay_clock_ns;
+	values[5] = h.epoch_offset_ns;
+	values[6] = h.ring_bytes;
+	(*env)->SetLongArrayRegion(env, out, 0, 7, values);
+	return (*env)->NewStringUTF(env, h.note);
 }
 
 JNIEXPORT jint JNICALL Java_dev_rootline_bpf_NativeCapture_poll(JNIEnv *env, jclass cls, jlong handle,
@@ -263,11 +331,12 @@ JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_counters(JNIEnv *env,
 	(*env)->SetLongArrayRegion(env, out, 0, 4, values);
 }
 
-JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_close(JNIEnv *env, jclass cls, jlong handle)
+JNIEXPORT void JNICALL Java_dev_rootline_bpf_NativeCapture_close(JNIEnv *env, jclass cls, jlong handle,
+								  jboolean release)
 {
 	(void)env;
 	(void)cls;
-	capture__close(ctx_of(handle));
+	capture__close(ctx_of(handle), release == JNI_TRUE);
 }
 
 JNIEXPORT jlong JNICALL Java_dev_rootline_bpf_NativeCapture_monotonicNanos(JNIEnv *env, jclass cls)

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileStore;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -26,12 +27,19 @@ public final class CaptureSession implements AutoCloseable {
   /* Read side: any native call; write side: close. Keeps a freed handle from being used. */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final long handle;
+  private final CaptureHandover handover;
+  private final int selfPid;
   private boolean closed;
   private volatile long decoded;
+  private volatile long selfSkipped;
+  private boolean lastPollReplayed;
 
-  private CaptureSession(CaptureSettings settings, long handle, long epochOffsetNanos) {
+  private CaptureSession(
+      CaptureSettings settings, long handle, long epochOffsetNanos, CaptureHandover handover, int selfPid) {
     this.settings = settings;
     this.handle = handle;
+    this.handover = handover;
+    this.selfPid = selfPid;
     this.decoder = new EventDecoder(epochOffsetNanos);
     this.batch = ByteBuffer.allocateDirect(settings.pollBatchBytes()).order(ByteOrder.LITTLE_ENDIAN);
   }
@@ -45,13 +53,29 @@ public final class CaptureSession implements AutoCloseable {
    */
   public static CaptureSession open(CaptureSettings settings) {
     NativeCapture.load();
+    int selfPid = (int) ProcessHandle.current().pid();
+    HandoverSettings h = settings.handover();
+    String offNote = h.enabled() ? bpfFilesystemProblem(h.dir()) : "";
+    String pinDir = h.enabled() && offNote.isEmpty() ? h.pinDir().toString() : null;
     long handle =
         NativeCapture.open(
             settings.ringBufferBytes(),
             settings.payloadBytes(),
             settings.targetMode().code(),
-            (int) ProcessHandle.current().pid());
-    CaptureSession session = new CaptureSession(settings, handle, NativeCapture.realtimeOffsetNanos());
+            selfPid,
+            pinDir,
+            pinDir == null ? 0 : h.replayWindow().toNanos(),
+            pinDir == null ? 0 : h.orphanAfter().toNanos(),
+            NativeCapture.realtimeOffsetNanos());
+    long[] found = new long[7];
+    String note = NativeCapture.handover(handle, found);
+    CaptureHandover handover =
+        pinDir == null
+            ? CaptureHandover.off(offNote)
+            : new CaptureHandover(
+                found[1] != 0, found[0] != 0, Path.of(pinDir), found[2], found[3], found[4],
+                (int) found[6], note == null ? "" : note);
+    CaptureSession session = new CaptureSession(settings, handle, found[5], handover, selfPid);
     try {
       for (int pid : settings.targetPids()) {
         session.addTargetPid(pid);
@@ -67,6 +91,26 @@ public final class CaptureSession implements AutoCloseable {
       throw e;
     }
     return session;
+  }
+
+  /** Empty when {@code dir} is (or can be made) a directory on a bpf filesystem, else why not. */
+  private static String bpfFilesystemProblem(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      FileStore store = Files.getFileStore(dir);
+      if (!"bpf".equals(store.type())) {
+        return "capture handover off: "
+            + dir
+            + " is not on a bpf filesystem ("
+            + store.type()
+            + "); mount one there (mount -t bpf bpf "
+            + dir
+            + ", as ./rootline setup does) and a restart of this node loses nothing";
+      }
+      return "";
+    } catch (IOException e) {
+      return "capture handover off: cannot use " + dir + ": " + e;
+    }
   }
 
   /**
@@ -126,10 +170,70 @@ public final class CaptureSession implements AutoCloseable {
       if (bytes == 0) {
         return 0;
       }
-      int n = decoder.decode(batch, bytes, sink);
-      decoded += n; // single writer: serialized by the batch monitor
-      return n;
+      lastPollReplayed = NativeCapture.lastPollReplayed(handle);
+      int[] delivered = new int[1];
+      long[] self = new long[1];
+      decoder.decode(
+          batch,
+          bytes,
+          e -> {
+            // A successor's own records from before it took the capture over (its pid was
+            // not yet the excluded one); the kernel excludes it from then on.
+            if (e.pid() == selfPid) {
+              self[0]++;
+              return;
+            }
+            delivered[0]++;
+            sink.accept(e);
+          });
+      decoded += delivered[0]; // single writer: serialized by the batch monitor
+      selfSkipped += self[0];
+      return delivered[0];
     }
+  }
+
+  /**
+   * True when the events of the last {@link #poll} are a replay: a predecessor (handover) had read
+   * them and sent their spans already; they rebuild the requests still open, nothing more.
+   */
+  public boolean lastPollReplayed() {
+    synchronized (batch) {
+      return lastPollReplayed;
+    }
+  }
+
+  /**
+   * The ring position after the last event {@link #poll} returned: what {@link #checkpoint} takes
+   * once the spans of everything polled up to then are safe.
+   */
+  public long readPosition() {
+    synchronized (batch) {
+      long[] out = new long[1];
+      withHandle(() -> out[0] = NativeCapture.readPosition(handle));
+      return out[0];
+    }
+  }
+
+  /**
+   * Records that the spans of every event before ring position {@code position} (a {@link
+   * #readPosition} value) are safe (delivered, decided, persisted), the consumer's event clock
+   * having been {@code eventClockNanos} then. A successor (handover) replays up to here without
+   * sending anything twice, and sends again what came after; with handover the ring keeps all
+   * that, and {@code replay-window} before it. Cheap (stores into the mapped settings). Never
+   * moves back.
+   */
+  public void checkpoint(long position, long eventClockNanos) {
+    withHandle(() -> NativeCapture.checkpoint(handle, position, eventClockNanos));
+  }
+
+  /** What handover found when this session opened. */
+  public CaptureHandover handover() {
+    return handover;
+  }
+
+  /** This process's own events skipped (only before a taken-over capture excluded it). */
+  public long selfSkipped() {
+    return selfSkipped;
   }
 
   /** Adds a process (tgid) to the targets of mode {@link TargetMode#PIDS}. */
@@ -256,14 +360,27 @@ public final class CaptureSession implements AutoCloseable {
         kernel[0], kernel[1], kernel[2], decoded, decoder.malformed(), kernel[3]);
   }
 
-  /** Detaches every tracepoint and frees the maps and the ring. Idempotent. */
+  /**
+   * Without handover: detaches every tracepoint and frees the maps and the ring. With handover
+   * the capture stays pinned and keeps recording for the next session opened with the same
+   * name ({@link #release} ends it). Idempotent.
+   */
   @Override
   public void close() {
+    close(false);
+  }
+
+  /** Closes and, with handover, removes the pins: the capture ends here. Idempotent. */
+  public void release() {
+    close(true);
+  }
+
+  private void close(boolean releasePins) {
     lifecycle.writeLock().lock();
     try {
       if (!closed) {
         closed = true;
-        NativeCapture.close(handle);
+        NativeCapture.close(handle, releasePins);
       }
     } finally {
       lifecycle.writeLock().unlock();

@@ -19,6 +19,7 @@ import java.util.List;
  * @param targetCgroupPaths cgroup v2 directories added at open (mode cgroups)
  * @param targetNetnsPaths network namespace files added at open (mode netns); empty means the
  *     node's own namespace ({@value #OWN_NETNS})
+ * @param handover whether the capture outlives this process for the next one (off by default)
  */
 public record CaptureSettings(
     int payloadBytes,
@@ -28,7 +29,8 @@ public record CaptureSettings(
     TargetMode targetMode,
     List<Integer> targetPids,
     List<String> targetCgroupPaths,
-    List<String> targetNetnsPaths) {
+    List<String> targetNetnsPaths,
+    HandoverSettings handover) {
 
   public static final String PATH = "rootline.bpf";
   /** The namespace of the process that reads it: in mode netns, "this host". */
@@ -63,6 +65,24 @@ public record CaptureSettings(
     targetPids = List.copyOf(targetPids);
     targetCgroupPaths = List.copyOf(targetCgroupPaths);
     targetNetnsPaths = List.copyOf(targetNetnsPaths);
+    if (handover == null) {
+      handover = HandoverSettings.OFF;
+    }
+  }
+
+  /** Without handover. */
+  public CaptureSettings(
+      int payloadBytes,
+      int ringBufferBytes,
+      int pollBatchBytes,
+      Duration pollInterval,
+      TargetMode targetMode,
+      List<Integer> targetPids,
+      List<String> targetCgroupPaths,
+      List<String> targetNetnsPaths) {
+    this(
+        payloadBytes, ringBufferBytes, pollBatchBytes, pollInterval, targetMode, targetPids,
+        targetCgroupPaths, targetNetnsPaths, HandoverSettings.OFF);
   }
 
   /** Without network namespaces (the shape before mode netns existed). */
@@ -102,7 +122,8 @@ public record CaptureSettings(
           TargetMode.fromConfigName(c.getString("target-mode")),
           c.getIntList("target-pids"),
           c.getStringList("target-cgroup-paths"),
-          c.getStringList("target-netns-paths"));
+          c.getStringList("target-netns-paths"),
+          HandoverSettings.create(c.getConfig("handover")));
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue(c.origin(), PATH, e.getMessage(), e);
     }
@@ -112,21 +133,28 @@ public record CaptureSettings(
   public CaptureSettings withPayloadBytes(int bytes) {
     return new CaptureSettings(
         bytes, ringBufferBytes, pollBatchBytes, pollInterval, targetMode, targetPids,
-        targetCgroupPaths, targetNetnsPaths);
+        targetCgroupPaths, targetNetnsPaths, handover);
   }
 
   /** These settings with another target mode. */
   public CaptureSettings withTargetMode(TargetMode mode) {
     return new CaptureSettings(
         payloadBytes, ringBufferBytes, pollBatchBytes, pollInterval, mode, targetPids,
-        targetCgroupPaths, targetNetnsPaths);
+        targetCgroupPaths, targetNetnsPaths, handover);
   }
 
   /** These settings with other network namespaces for mode netns. */
   public CaptureSettings withTargetNetnsPaths(List<String> paths) {
     return new CaptureSettings(
         payloadBytes, ringBufferBytes, pollBatchBytes, pollInterval, targetMode, targetPids,
-        targetCgroupPaths, paths);
+        targetCgroupPaths, paths, handover);
+  }
+
+  /** These settings with another handover. */
+  public CaptureSettings withHandover(HandoverSettings other) {
+    return new CaptureSettings(
+        payloadBytes, ringBufferBytes, pollBatchBytes, pollInterval, targetMode, targetPids,
+        targetCgroupPaths, targetNetnsPaths, other);
   }
 
   private static int bytes(Config c, String key) {

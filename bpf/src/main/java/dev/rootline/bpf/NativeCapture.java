@@ -70,7 +70,30 @@ final class NativeCapture {
    * @return the native handle, never 0
    * @throws CaptureUnavailableException with the kernel's or libbpf's reason
    */
-  static native long open(int ringBytes, int payloadBytes, int targetMode, int selfPid);
+  static native long open(
+      int ringBytes,
+      int payloadBytes,
+      int targetMode,
+      int selfPid,
+      String pinDir,
+      long replayWindowNanos,
+      long orphanAfterNanos,
+      long epochOffsetNanos);
+
+  /** True when the records of the last {@link #poll} were read by a predecessor before its last checkpoint. */
+  static native boolean lastPollReplayed(long handle);
+
+  /** The ring position after the last record {@link #poll} returned. */
+  static native long readPosition(long handle);
+
+  /** The spans of every record before {@code position} are safe; the event clock was {@code clockNanos}. */
+  static native void checkpoint(long handle, long position, long clockNanos);
+
+  /**
+   * Fills {@code out} with resumed, pinned, replay bytes, pending bytes, replay clock, epoch
+   * offset, ring bytes; returns the note (empty when there is nothing to say).
+   */
+  static native String handover(long handle, long[] out);
 
   /**
    * Copies whole records into {@code batch} (direct, from position 0, up to its capacity).
@@ -123,7 +146,7 @@ final class NativeCapture {
    */
   static native void counters(long handle, long[] out);
 
-  static native void close(long handle);
+  static native void close(long handle, boolean releasePins);
 
   /** CLOCK_MONOTONIC in ns: the clock the kernel program stamps records with. */
   static native long monotonicNanos();

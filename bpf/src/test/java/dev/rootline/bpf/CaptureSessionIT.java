@@ -473,6 +473,110 @@ class CaptureSessionIT {
   }
 
   @Test
+  void aPinnedCaptureRecordsWhileNobodyReadsAndTheNextSessionReplaysWhatWasRead() throws Exception {
+    HandoverSettings handover = HandoverSettings.OFF.withName("it-" + ProcessHandle.current().pid());
+    CaptureSettings pinned = settings(TargetMode.PIDS).withHandover(handover);
+    Path pins = handover.pinDir();
+    try {
+      CaptureSession first = CaptureSession.open(pinned);
+      List<CaptureEvent> before;
+      try {
+        assertThat(first.handover().pinned()).as(first.handover().note()).isTrue();
+        assertThat(first.handover().resumed()).isFalse();
+        first.addTargetPid(pid(server));
+        assertThat(curl("/handover/before")).isEqualTo("200");
+        before = drainUntil(first, e -> true, all -> hasIngress(all, "GET /handover/before"));
+        first.checkpoint(first.readPosition(), 1_234_567L);
+        // read, but its spans never became safe: the next session must get it again, as new
+        assertThat(curl("/handover/unconfirmed")).isEqualTo("200");
+        drainUntil(first, e -> true, all -> hasIngress(all, "GET /handover/unconfirmed"));
+      } finally {
+        first.close(); // the pins stay: the program goes on recording
+      }
+      assertThat(pins).isDirectory();
+      assertThat(curl("/handover/between")).as("served while no process reads the ring").isEqualTo("200");
+
+      List<CaptureEvent> replayed = new ArrayList<>();
+      List<CaptureEvent> fresh = new ArrayList<>();
+      try (CaptureSession second = CaptureSession.open(pinned)) {
+        CaptureHandover found = second.handover();
+        assertThat(found.resumed()).as("took the pinned capture over: %s", found).isTrue();
+        assertThat(found.replayClockNanos()).isEqualTo(1_234_567L);
+        assertThat(found.replayBytes()).as("what the first session read is kept for a replay").isPositive();
+        assertThat(found.pendingBytes()).isGreaterThan(found.replayBytes());
+        assertThat(second.epochOffsetNanos()).isEqualTo(first.epochOffsetNanos());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!(hasIngress(fresh, "GET /handover/between") && hasIngress(fresh, "GET /handover/unconfirmed"))
+            && System.nanoTime() < deadline) {
+          if (second.poll(e -> (second.lastPollReplayed() ? replayed : fresh).add(e)) == 0) {
+            Thread.sleep(10);
+          }
+        }
+        assertThat(hasIngress(replayed, "GET /handover/before")).as("replayed: %s", describe(replayed)).isTrue();
+        assertThat(hasIngress(replayed, "GET /handover/between")).isFalse();
+        assertThat(hasIngress(fresh, "GET /handover/between")).as("new: %s", describe(fresh)).isTrue();
+        assertThat(hasIngress(fresh, "GET /handover/before")).isFalse();
+        assertThat(hasIngress(fresh, "GET /handover/unconfirmed"))
+            .as("read after the checkpoint: sent again")
+            .isTrue();
+        assertThat(hasIngress(replayed, "GET /handover/unconfirmed")).isFalse();
+        CaptureEvent original = first(before, e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /handover/before"));
+        CaptureEvent again = first(replayed, e -> isData(e, CaptureEvent.Direction.INGRESS, "GET /handover/before"));
+        assertThat(again.startEpochNanos()).as("the same clock offset").isEqualTo(original.startEpochNanos());
+        assertThat(second.counters().dropped()).isZero();
+        second.release();
+      }
+      assertThat(pins).as("released: the pins are gone").doesNotExist();
+      try (CaptureSession third = CaptureSession.open(pinned)) {
+        assertThat(third.handover().resumed()).as("after a release the next session starts fresh").isFalse();
+        third.release();
+      }
+    } finally {
+      removePins(pins);
+    }
+  }
+
+  @Test
+  void aPinnedCaptureIsTakenByOneSessionAtATimeAndStopsRecordingWhenOrphaned() throws Exception {
+    HandoverSettings handover =
+        new HandoverSettings(
+            "it-orphan-" + ProcessHandle.current().pid(),
+            HandoverSettings.OFF.dir(),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(1));
+    CaptureSettings pinned = settings(TargetMode.PIDS).withHandover(handover);
+    try {
+      try (CaptureSession first = CaptureSession.open(pinned)) {
+        first.addTargetPid(pid(server));
+        assertThatThrownBy(() -> CaptureSession.open(pinned).release())
+            .isInstanceOf(CaptureUnavailableException.class)
+            .hasMessageContaining("held by another capturing process");
+      }
+      Thread.sleep(1_500); // longer than orphan-after without a reader
+      assertThat(curl("/handover/orphaned")).isEqualTo("200");
+      try (CaptureSession second = CaptureSession.open(pinned)) {
+        assertThat(second.handover().resumed()).isTrue();
+        List<CaptureEvent> events = drain(second);
+        assertThat(hasIngress(events, "GET /handover/orphaned"))
+            .as("an orphaned capture records nothing: %s", describe(events))
+            .isFalse();
+        assertThat(curl("/handover/adopted")).isEqualTo("200");
+        drainUntil(second, e -> true, all -> hasIngress(all, "GET /handover/adopted"));
+        second.release();
+      }
+    } finally {
+      removePins(handover.pinDir());
+    }
+  }
+
+  /** A failed test must not leave a program attached: unpinning the last reference detaches it. */
+  private static void removePins(Path pins) throws IOException {
+    if (Files.exists(pins)) {
+      deleteTree(pins);
+    }
+  }
+
+  @Test
   void anUnprivilegedProcessGetsAReadableReason() throws Exception {
     // only our own classes, copied where nobody can read them: the checkout may sit in a 0700
     // directory, and nobody cannot read the Maven repository under /root either
@@ -498,7 +602,8 @@ class CaptureSessionIT {
     public static void main(String[] args) {
       try {
         NativeCapture.load();
-        NativeCapture.close(NativeCapture.open(1 << 20, 256, TargetMode.ALL_BUT_SELF.code(), 0));
+        NativeCapture.close(
+            NativeCapture.open(1 << 20, 256, TargetMode.ALL_BUT_SELF.code(), 0, null, 0, 0, 0), false);
         System.out.println("opened");
       } catch (CaptureUnavailableException e) {
         System.out.println("CaptureUnavailableException: " + e.getMessage());
