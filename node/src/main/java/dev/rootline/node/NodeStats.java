@@ -90,7 +90,17 @@ final class NodeStats implements StatsSource, AutoCloseable {
   @Override
   public Map<String, Object> snapshot() {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("capture", capture != null ? fields(capture.counters()) : Map.of("enabled", false));
+    if (capture != null) {
+      Map<String, Object> kernel = fields(capture.counters());
+      // Whether the capture outlives a restart of this node, and what it found at start.
+      Map<String, Object> handover = fields(capture.handover());
+      handover.put("pinDir", String.valueOf(capture.handover().pinDir()));
+      handover.put("selfSkipped", capture.selfSkipped());
+      kernel.put("handover", handover);
+      out.put("capture", kernel);
+    } else {
+      out.put("capture", Map.of("enabled", false));
+    }
     CaptureCounters a = assembly.get();
     if (a != null) {
       out.put("assembly", fields(a));

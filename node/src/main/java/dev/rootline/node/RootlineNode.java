@@ -204,17 +204,23 @@ public final class RootlineNode implements AutoCloseable {
         CaptureAssemblySettings assembly = CaptureAssemblySettings.create(config);
         capture = CaptureSession.open(CaptureSettings.create(config));
         CaptureSession session = capture;
+        logHandover(session);
         probe =
             system.systemActorOf(
                 ProbeActor.create(
                     assembly,
                     CapturePolicySettings.create(config),
-                    EventSource.closing(session::poll, session),
+                    EventSource.of(session),
                     CaptureControl.of(session),
                     span -> shipper.tell(new SpanDelivery.Offer(span)),
                     StitchSettings.get(system).enabled()
                         ? link -> ConnectionEntity.publish(sharding, link)
-                        : link -> {}),
+                        : link -> {},
+                    // the capture checkpoints only what delivery confirmed: a span lost with
+                    // this process is captured again by the next one (handover)
+                    (round, self) ->
+                        shipper.tell(
+                            new SpanDelivery.Mark(round, r -> self.tell(new ProbeActor.SpansSafe(r))))),
                 "probe",
                 ProbeActor.DISPATCHER);
         ActorRef<ProbeActor.Command> policed = probe;
@@ -337,7 +343,8 @@ public final class RootlineNode implements AutoCloseable {
   }
 
   /**
-   * Stops in the order that loses nothing: capture first (no new spans), then the trace region
+   * Stops in the order that loses nothing: capture polling first (no new spans), span delivery
+   * drained, the capture checkpointed and closed, then the trace region
    * gracefully (each trace entity decides what it holds and persists it, and records its issue
    * occurrence, while the TraceRecord and Issue regions still run), then the rest.
    */
@@ -354,7 +361,24 @@ public final class RootlineNode implements AutoCloseable {
     }
     stats.close();
     if (probe != null) {
-      // The probe closes its capture session when it stops.
+      step(
+          "capture polling",
+          drain,
+          () ->
+              AskPattern.<ProbeActor.Command, Done>ask(
+                  probe, ProbeActor.Quiesce::new, drain, system.scheduler()));
+    }
+    if (delivery != null) {
+      step(
+          "span delivery (every shipped batch confirmed: its trace decided and persisted)",
+          drain,
+          () ->
+              AskPattern.<SpanDelivery.Command, Done>ask(
+                  delivery, SpanDelivery.Drain::new, drain, system.scheduler()));
+    }
+    if (probe != null) {
+      // After the drain: the probe checkpoints what was confirmed (with handover, the next node
+      // on this host reads on from there), then closes its capture session as it stops.
       step(
           "capture",
           drain,
@@ -364,14 +388,6 @@ public final class RootlineNode implements AutoCloseable {
         capture.close();
         return CompletableFuture.completedFuture(null);
       });
-    }
-    if (delivery != null) {
-      step(
-          "span delivery (every shipped batch confirmed: its trace decided and persisted)",
-          drain,
-          () ->
-              AskPattern.<SpanDelivery.Command, Done>ask(
-                  delivery, SpanDelivery.Drain::new, drain, system.scheduler()));
     }
     if (hostsTraces) {
       step(
@@ -408,6 +424,26 @@ public final class RootlineNode implements AutoCloseable {
       cassandra.close();
     }
     log.info("node stopped");
+  }
+
+  private static void logHandover(CaptureSession session) {
+    var h = session.handover();
+    if (!h.note().isEmpty()) {
+      log.warn("{}", h.note());
+    }
+    if (h.resumed()) {
+      log.info(
+          "capture handover: took over the capture pinned in {}: {} bytes were waiting in the ring"
+              + " ({} of them read by the previous node, replayed to rebuild its open requests)",
+          h.pinDir(),
+          h.pendingBytes(),
+          h.replayBytes());
+    } else if (h.pinned()) {
+      log.info(
+          "capture pinned in {}: it goes on recording while this node restarts (ring {} bytes)",
+          h.pinDir(),
+          h.ringBytes());
+    }
   }
 
   /** True once {@link #close()} began: the actor system's end is then expected. */

@@ -50,6 +50,29 @@ public final class ProbeActor {
   /** Replies with the capture policies in force and the enforcement counters. */
   public record GetPolicyState(ActorRef<CapturePolicyState> replyTo) implements Command {}
 
+  /**
+   * From the consumer of the spans: every span handed over before round {@code round} ended is
+   * safe (see {@link RoundListener}); the source may checkpoint there.
+   */
+  public record SpansSafe(long round) implements Command {}
+
+  /**
+   * Told at the end of each polling round that changed something, after that round's spans:
+   * answer {@link SpansSafe} with the round once those spans (and all before) are safe. Without
+   * one, spans count as safe once handed over.
+   */
+  @FunctionalInterface
+  public interface RoundListener {
+    void roundEnded(long round, ActorRef<Command> probe);
+  }
+
+  /**
+   * Stop polling (a node's graceful stop, before its span delivery drains): replies once no poll
+   * runs any more. {@link SpansSafe} is still taken, so the last checkpoint covers everything the
+   * drain delivered; stop the actor afterwards.
+   */
+  public record Quiesce(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
   /** Internal: time to forget processes that are gone. */
   private record CheckProcesses() implements Command {}
 
@@ -70,10 +93,31 @@ public final class ProbeActor {
   private final List<CaptureEvent> batch = new ArrayList<>();
   private long pollFailures;
   private long sinkFailures;
+  /** Handover: replayed events are being fed; what they complete was sent by the predecessor. */
+  private boolean suppressing;
+  /** Handover: the predecessor's event clock, until the replay is over. */
+  private long replayClockNanos;
+  private boolean replayPending;
+  private long replayedEvents;
+  private long suppressedSpans;
+  private long suppressedLinks;
+  private boolean quiesced;
+  /** Null: spans are safe once handed over. */
+  private final RoundListener rounds;
+  /** Rounds told to {@link #rounds}, not yet reported safe: where the source was then. */
+  private final java.util.ArrayDeque<Round> unsafeRounds = new java.util.ArrayDeque<>();
+  private long round;
+  private long lastPosition = -1;
+  private long lastClock = Long.MIN_VALUE;
+
+  private record Round(long round, long position, long clockNanos) {}
+
+  /** Rounds waiting for {@link SpansSafe} at most; past this every other one is forgotten. */
+  private static final int MAX_UNSAFE_ROUNDS = 4096;
 
   public static Behavior<Command> create(
       CaptureAssemblySettings settings, EventSource source, Consumer<Span> spans) {
-    return start(settings, CapturePolicySettings.DEFAULT, source, null, spans, link -> {}, null);
+    return start(settings, CapturePolicySettings.DEFAULT, source, null, spans, link -> {}, null, null);
   }
 
   /**
@@ -89,10 +133,25 @@ public final class ProbeActor {
       CaptureControl control,
       Consumer<Span> spans,
       Consumer<ConnectionLink> links) {
+    return create(settings, policySettings, source, control, spans, links, null);
+  }
+
+  /**
+   * As above, and the source checkpoints only what {@code rounds}' owner reports safe: a span
+   * handed over but lost with this process (not yet delivered) is sent again by the next one.
+   */
+  public static Behavior<Command> create(
+      CaptureAssemblySettings settings,
+      CapturePolicySettings policySettings,
+      EventSource source,
+      CaptureControl control,
+      Consumer<Span> spans,
+      Consumer<ConnectionLink> links,
+      RoundListener rounds) {
     if (control == null) {
       throw new IllegalArgumentException("control is required (the other create methods go without)");
     }
-    return start(settings, policySettings, source, control, spans, links, null);
+    return start(settings, policySettings, source, control, spans, links, null, rounds);
   }
 
   /**
@@ -104,7 +163,7 @@ public final class ProbeActor {
       EventSource source,
       Consumer<Span> spans,
       Consumer<ConnectionLink> links) {
-    return start(settings, CapturePolicySettings.DEFAULT, source, null, spans, links, null);
+    return start(settings, CapturePolicySettings.DEFAULT, source, null, spans, links, null, null);
   }
 
   /**
@@ -121,7 +180,7 @@ public final class ProbeActor {
       throw new IllegalArgumentException("nowEpochNanos is required");
     }
     return start(
-        settings, CapturePolicySettings.DEFAULT, source, null, spans, link -> {}, nowEpochNanos);
+        settings, CapturePolicySettings.DEFAULT, source, null, spans, link -> {}, nowEpochNanos, null);
   }
 
   private static Behavior<Command> start(
@@ -131,7 +190,8 @@ public final class ProbeActor {
       CaptureControl control,
       Consumer<Span> spans,
       Consumer<ConnectionLink> links,
-      LongSupplier nowEpochNanos) {
+      LongSupplier nowEpochNanos,
+      RoundListener rounds) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
@@ -142,7 +202,7 @@ public final class ProbeActor {
                       new CheckProcesses(),
                       policySettings.deadPidCheckInterval());
                   return new ProbeActor(
-                          ctx, settings, policySettings, source, control, spans, links, nowEpochNanos)
+                          ctx, settings, policySettings, source, control, spans, links, nowEpochNanos, rounds)
                       .behavior();
                 }));
   }
@@ -155,11 +215,15 @@ public final class ProbeActor {
       CaptureControl control,
       Consumer<Span> spans,
       Consumer<ConnectionLink> links,
-      LongSupplier nowEpochNanos) {
+      LongSupplier nowEpochNanos,
+      RoundListener rounds) {
     this.context = context;
+    this.rounds = rounds;
     context.setLoggerName(ProbeActor.class);
     this.source = source;
     this.nowEpochNanos = nowEpochNanos;
+    this.replayClockNanos = source.replayClockNanos();
+    this.replayPending = replayClockNanos != Long.MIN_VALUE;
     // A node that names hosts by network namespace captures them all: processes of policed
     // services are looked for in every namespace, else in this node's own (its host's) only.
     this.policy =
@@ -182,20 +246,30 @@ public final class ProbeActor {
         .onMessage(ApplyPolicies.class, this::onApplyPolicies)
         .onMessage(GetPolicyState.class, this::onGetPolicyState)
         .onMessage(CheckProcesses.class, this::onCheckProcesses)
+        .onMessage(SpansSafe.class, this::onSpansSafe)
+        .onMessage(Quiesce.class, this::onQuiesce)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
   private Behavior<Command> onPoll(Poll poll) {
+    if (quiesced) {
+      return Behaviors.same();
+    }
     for (int round = 0; round < MAX_POLLS_PER_TICK; round++) {
       batch.clear();
+      boolean replayed = false;
       try {
         source.poll(batch::add);
+        replayed = source.lastPollReplayed();
       } catch (RuntimeException e) {
         pollFailures++;
         if (Long.bitCount(pollFailures) == 1) { // 1st, 2nd, 4th, 8th...: visible, not a flood
           context.getLog().warn("Polling capture events failed ({} so far)", pollFailures, e);
         }
+      }
+      if (replayPending && !replayed) {
+        endReplay();
       }
       if (batch.isEmpty()) {
         // Drained: event time may advance to now (nothing older is pending).
@@ -211,10 +285,109 @@ public final class ProbeActor {
           eventClock.observed(e.endEpochNanos());
         }
       }
-      assembler.acceptBatch(batch);
+      suppressing = replayed;
+      if (replayed) {
+        replayedEvents += batch.size();
+      }
+      try {
+        assembler.acceptBatch(batch);
+      } finally {
+        suppressing = false;
+      }
     }
     batch.clear();
+    if (!replayPending) {
+      endRound();
+    }
     return Behaviors.same();
+  }
+
+  /**
+   * Where the source is now and what the assembler's clock says: a checkpoint once this round's
+   * spans are safe (at once without a {@link RoundListener}).
+   */
+  private void endRound() {
+    long position;
+    try {
+      position = source.position();
+    } catch (RuntimeException e) { // the session closed under us
+      pollFailures++;
+      return;
+    }
+    long clock = assembler.clockNanos();
+    if (position < 0 || (position == lastPosition && clock == lastClock)) {
+      return;
+    }
+    lastPosition = position;
+    lastClock = clock;
+    if (rounds == null) {
+      checkpoint(position, clock);
+      return;
+    }
+    round++;
+    if (unsafeRounds.size() >= MAX_UNSAFE_ROUNDS) {
+      // Forgetting a round only makes a later checkpoint more cautious, never wrong.
+      java.util.ArrayDeque<Round> kept = new java.util.ArrayDeque<>();
+      boolean keep = false;
+      for (Round r : unsafeRounds) {
+        if (keep) {
+          kept.add(r);
+        }
+        keep = !keep;
+      }
+      unsafeRounds.clear();
+      unsafeRounds.addAll(kept);
+    }
+    unsafeRounds.add(new Round(round, position, clock));
+    rounds.roundEnded(round, context.getSelf());
+  }
+
+  private Behavior<Command> onQuiesce(Quiesce quiesce) {
+    quiesced = true;
+    quiesce.replyTo().tell(org.apache.pekko.Done.getInstance());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onSpansSafe(SpansSafe safe) {
+    Round last = null;
+    while (!unsafeRounds.isEmpty() && unsafeRounds.peekFirst().round() <= safe.round()) {
+      last = unsafeRounds.pollFirst();
+    }
+    if (last != null) {
+      checkpoint(last.position(), last.clockNanos());
+    }
+    return Behaviors.same();
+  }
+
+  private void checkpoint(long position, long clock) {
+    try {
+      source.checkpoint(position, clock);
+    } catch (RuntimeException e) { // the session closed under us
+      pollFailures++;
+    }
+  }
+
+  /**
+   * The replay after a handover is over: event time catches up with the predecessor's (what its
+   * grace periods and timeouts sent then is not sent again), then everything goes out as usual.
+   */
+  private void endReplay() {
+    replayPending = false;
+    suppressing = true;
+    try {
+      if (replayClockNanos > assembler.clockNanos()) {
+        assembler.tick(replayClockNanos);
+      }
+    } finally {
+      suppressing = false;
+    }
+    context.getLog()
+        .info(
+            "Capture handover: replayed {} events the previous node had read, to rebuild the requests it left open;"
+                + " {} spans and {} links it had sent were not sent again",
+            replayedEvents,
+            suppressedSpans,
+            suppressedLinks);
   }
 
   private Behavior<Command> onGetCounters(GetCounters command) {
@@ -263,6 +436,10 @@ public final class ProbeActor {
   }
 
   private void publish(Consumer<ConnectionLink> links, ConnectionLink link) {
+    if (suppressing) {
+      suppressedLinks++;
+      return;
+    }
     try {
       links.accept(link);
     } catch (RuntimeException e) {
@@ -274,6 +451,10 @@ public final class ProbeActor {
   }
 
   private void deliver(Consumer<Span> spans, Span span) {
+    if (suppressing) {
+      suppressedSpans++;
+      return;
+    }
     if (!policy.admit(span)) {
       return;
     }

@@ -3,7 +3,6 @@ package dev.rootline.actors.capture;
 import dev.rootline.actors.stitch.ConnectionLink;
 import dev.rootline.bpf.CaptureEvent;
 import dev.rootline.persistence.Span;
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +30,8 @@ import java.util.random.RandomGenerator;
  * starts a trace of its own.
  *
  * <p>Single-threaded and deterministic: the only clock is event time, advanced by events and by
- * {@link #tick}; the only randomness is the id generator, which tests may seed. Nothing thrown
+ * {@link #tick}; ids are derived from the events and a per-host salt (tests may seed the salt),
+ * so the same events give the same spans. Nothing thrown
  * while processing an event escapes: it is counted and the connection is dropped.
  */
 public final class SpanAssembler {
@@ -45,7 +45,8 @@ public final class SpanAssembler {
   private final Consumer<Span> sink;
   /** Cross-host stitching: accounts of requests whose other end is not on this host. */
   private Consumer<ConnectionLink> links = link -> {};
-  private final RandomGenerator random;
+  /** Mixed into every id: ids are derived from what was captured, not drawn (see newSpanId). */
+  private final long salt;
   private final HostNames hostNames;
   private final long requestTimeoutNanos;
   private final long idleTimeoutNanos;
@@ -93,10 +94,18 @@ public final class SpanAssembler {
   private long headsCut;
 
   public SpanAssembler(CaptureAssemblySettings settings, Consumer<Span> sink) {
-    this(settings, sink, new SplittableRandom(new SecureRandom().nextLong()));
+    this(settings, sink, hostSalt(settings.host()));
   }
 
-  /** With a given id generator: seed one for reproducible tests. */
+  /**
+   * The salt of this host's ids: the same for every node that captures the host (a successor
+   * gives a re-read request the same ids), different between hosts.
+   */
+  private static RandomGenerator hostSalt(String host) {
+    return new SplittableRandom(mix(host.hashCode() * 0x9e3779b97f4a7c15L) ^ host.length());
+  }
+
+  /** With a given salt generator (its first value salts every id): seed one for reproducible tests. */
   public SpanAssembler(
       CaptureAssemblySettings settings, Consumer<Span> sink, RandomGenerator random) {
     this(settings, sink, random, settings.hostNames());
@@ -111,7 +120,7 @@ public final class SpanAssembler {
     this.settings = settings;
     this.hostNames = hostNames;
     this.sink = sink;
-    this.random = random;
+    this.salt = random.nextLong();
     this.requestTimeoutNanos = settings.requestTimeout().toNanos();
     this.idleTimeoutNanos = settings.connectionIdleTimeout().toNanos();
     this.graceNanos = settings.stitchGrace().toNanos();
@@ -174,6 +183,11 @@ public final class SpanAssembler {
    */
   public void tick(long nowEpochNanos) {
     advance(nowEpochNanos);
+  }
+
+  /** Event time now ({@link Long#MIN_VALUE} before the first event or tick). */
+  public long clockNanos() {
+    return clockNanos;
   }
 
   /**
@@ -357,7 +371,7 @@ public final class SpanAssembler {
       }
       awaitingParent.poll();
       if (x.link.isUndecided()) {
-        x.link.startTrace(newTraceId()); // nobody on this host called it
+        x.link.startTrace(newTraceId(x.link)); // nobody on this host called it
         decided(x.link);
       }
     }
@@ -400,7 +414,7 @@ public final class SpanAssembler {
         waitingOn.computeIfAbsent(blocker, k -> new ArrayList<>()).add(f);
         return;
       }
-      f.exchange.link.startTrace(newTraceId()); // a chain too long to follow: only a bug makes one
+      f.exchange.link.startTrace(newTraceId(f.exchange.link)); // a chain too long to follow: only a bug makes one
     }
     emit(f.stream, f.exchange);
   }
@@ -513,21 +527,33 @@ public final class SpanAssembler {
     return ((long) pid << 32) | (tid & 0xffffffffL);
   }
 
-  private String newSpanId() {
-    long id;
-    do {
-      id = random.nextLong();
-    } while (id == 0);
-    return hex16(id);
+  /**
+   * A request's span id, derived from what the capture saw of it (process, socket, the time its
+   * first byte moved, role) and this assembler's salt, never drawn at random: a node that takes a
+   * pinned capture over and re-reads a request (handover) gives it the id its predecessor gave
+   * it, so a span sent twice is one span to its trace entity.
+   */
+  private String newSpanId(ConnectionStream s, HttpExchange x, CaptureEvent e) {
+    long start = x.firstStartNanos != 0 ? x.firstStartNanos : e.startEpochNanos();
+    long h = mix(salt ^ mix(((long) e.pid() << 32) ^ (e.fd() & 0xffffffffL)));
+    h = mix(h ^ start);
+    h = mix(h ^ (s.role() == ConnectionStream.Role.SERVER ? 0x53L : 0x43L));
+    return hex16(h == 0 ? 1 : h);
   }
 
-  private String newTraceId() {
-    long hi = random.nextLong();
-    long lo;
-    do {
-      lo = random.nextLong();
-    } while (hi == 0 && lo == 0);
-    return hex16(hi) + hex16(lo);
+  /** The trace a request without a parent starts: derived from its span id, like the span id. */
+  private String newTraceId(TraceLink link) {
+    long base = Long.parseUnsignedLong(link.spanId(), 16);
+    long hi = mix(base ^ salt ^ 0x7472616365L);
+    long lo = mix(hi ^ base);
+    return hex16(hi) + hex16(lo == 0 && hi == 0 ? 1 : lo);
+  }
+
+  /** SplitMix64's finalizer: every input bit reaches every output bit. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   private static String hex16(long v) {
@@ -544,7 +570,7 @@ public final class SpanAssembler {
       x.threadKey = threadKey(e.pid(), e.tid());
       x.host = hostNames.hostOf(e.pid()); // now, while the process surely lives
       TraceParent header = TraceParent.parse(x.requestHead.traceparent());
-      TraceLink link = new TraceLink(newSpanId());
+      TraceLink link = new TraceLink(newSpanId(s, x, e));
       x.link = link;
       if (s.role() == ConnectionStream.Role.SERVER) {
         x.service = serverService(s);
@@ -563,7 +589,7 @@ public final class SpanAssembler {
         } else if (serving != null) {
           link.childOf(serving.link);
         } else {
-          link.startTrace(newTraceId());
+          link.startTrace(newTraceId(link));
         }
         stitchToLocalServer(s, x);
       }

@@ -230,6 +230,180 @@ class ProbeActorTest {
     assertThat(only(got, "python3:8082", Span.Kind.SERVER).parentSpanId()).isEqualTo(frontendCall.spanId());
   }
 
+  /**
+   * After a capture handover the new node re-reads what the old one had read: the exchange the
+   * old node had finished (and sent) is rebuilt but not sent again, the exchange it left open is
+   * completed by the new events and sent once; checkpoints start once the replay is over.
+   */
+  @Test
+  void aReplayAfterAHandoverSendsOnlyWhatThePredecessorHadNotSent() throws Exception {
+    long t0 = System.currentTimeMillis() * 1_000_000L - 5_000_000_000L;
+    HandoverSource source = new HandoverSource(t0 + 1_000_000_000L);
+    source.script.add(
+        new HandoverSource.Batch(
+            true,
+            List.of(
+                accept(t0),
+                read(t0 + 1_000_000, "GET /sent-before HTTP/1.1\r\n\r\n"),
+                write(t0 + 2_000_000, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+                read(t0 + 3_000_000, "GET /left-open HTTP/1.1\r\n\r\n"))));
+    source.script.add(
+        new HandoverSource.Batch(
+            false,
+            List.of(write(t0 + 2_000_000_000L, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"))));
+    BlockingQueue<Span> spans = new LinkedBlockingQueue<>();
+
+    ActorRef<ProbeActor.Command> probe =
+        testKit.spawn(
+            ProbeActor.create(CaptureAssemblySettings.create(CONFIG), source, spans::add),
+            "handover-probe",
+            ProbeActor.DISPATCHER);
+
+    Span span = spans.poll(10, TimeUnit.SECONDS);
+    assertThat(span).isNotNull();
+    assertThat(span.path()).isEqualTo("/left-open");
+    assertThat(span.status()).isEqualTo(503);
+    assertThat(spans.poll(1, TimeUnit.SECONDS)).as("/sent-before is not sent again").isNull();
+    assertThat(source.checkpointsDuringReplay.get()).isZero();
+    assertThat(source.lastCheckpoint).isGreaterThanOrEqualTo(t0 + 2_000_000_000L);
+    testKit.stop(probe);
+  }
+
+  /**
+   * With a round listener the source checkpoints only rounds the span consumer reported safe:
+   * spans handed over but not yet delivered are captured again after a crash.
+   */
+  @Test
+  void theSourceCheckpointsOnlyRoundsReportedSafe() throws Exception {
+    long t0 = System.currentTimeMillis() * 1_000_000L - 5_000_000_000L;
+    HandoverSource source = new HandoverSource(Long.MIN_VALUE);
+    source.script.add(
+        new HandoverSource.Batch(
+            false,
+            List.of(
+                accept(t0),
+                read(t0 + 1_000_000, "GET /x HTTP/1.1\r\ntraceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n\r\n"),
+                write(t0 + 2_000_000, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))));
+    BlockingQueue<Span> spans = new LinkedBlockingQueue<>();
+    BlockingQueue<Long> rounds = new LinkedBlockingQueue<>();
+    java.util.concurrent.atomic.AtomicReference<ActorRef<ProbeActor.Command>> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    ActorRef<ProbeActor.Command> probe =
+        testKit.spawn(
+            ProbeActor.create(
+                CaptureAssemblySettings.create(CONFIG),
+                CapturePolicySettings.DEFAULT,
+                source,
+                new NoKernel(),
+                spans::add,
+                link -> {},
+                (round, ref) -> {
+                  self.set(ref);
+                  rounds.add(round);
+                }),
+            "safe-rounds-probe",
+            ProbeActor.DISPATCHER);
+
+    assertThat(spans.poll(10, TimeUnit.SECONDS)).isNotNull();
+    Long first = rounds.poll(10, TimeUnit.SECONDS);
+    assertThat(first).isNotNull();
+    Thread.sleep(200);
+    assertThat(source.lastCheckpointPosition).as("nothing reported safe yet").isEqualTo(-1);
+    self.get().tell(new ProbeActor.SpansSafe(first));
+    testKit.createTestProbe().awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(source.lastCheckpointPosition).isPositive();
+          return null;
+        });
+    testKit.stop(probe);
+  }
+
+  /** Switches that remember nothing: this test is not about policies. */
+  private static final class NoKernel implements CaptureControl {
+    @Override
+    public void setCaptureEnabled(boolean enabled) {}
+
+    @Override
+    public boolean captureEnabled() {
+      return true;
+    }
+
+    @Override
+    public void setPayloadBytes(int bytes) {}
+
+    @Override
+    public int payloadBytes() {
+      return 1024;
+    }
+
+    @Override
+    public void setProcessPolicy(int pid, dev.rootline.bpf.ProcessPolicy policy) {}
+
+    @Override
+    public void clearProcessPolicy(int pid) {}
+
+    @Override
+    public java.util.Optional<dev.rootline.bpf.ProcessPolicy> processPolicy(int pid) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** Batches flagged as replayed or not, the predecessor's clock, checkpoints recorded. */
+  static final class HandoverSource implements EventSource {
+    record Batch(boolean replayed, List<CaptureEvent> events) {}
+
+    final Queue<Batch> script = new ArrayDeque<>();
+    final AtomicInteger checkpointsDuringReplay = new AtomicInteger();
+    final long replayClock;
+    volatile long lastCheckpoint = Long.MIN_VALUE;
+    volatile long lastCheckpointPosition = -1;
+    private boolean replayed;
+
+    HandoverSource(long replayClock) {
+      this.replayClock = replayClock;
+    }
+
+    private long polls;
+
+    @Override
+    public synchronized int poll(Consumer<CaptureEvent> sink) {
+      polls++;
+      Batch next = script.poll();
+      replayed = next != null && next.replayed();
+      if (next == null) {
+        return 0;
+      }
+      next.events().forEach(sink);
+      return next.events().size();
+    }
+
+    @Override
+    public synchronized boolean lastPollReplayed() {
+      return replayed;
+    }
+
+    @Override
+    public long replayClockNanos() {
+      return replayClock;
+    }
+
+    @Override
+    public synchronized long position() {
+      return polls;
+    }
+
+    @Override
+    public synchronized void checkpoint(long position, long eventClockNanos) {
+      if (replayed) {
+        checkpointsDuringReplay.incrementAndGet();
+      }
+      lastCheckpoint = eventClockNanos;
+      lastCheckpointPosition = position;
+    }
+  }
+
   private static Span only(List<Span> spans, String service, Span.Kind kind) {
     List<Span> matching =
         spans.stream().filter(s -> s.service().equals(service) && s.kind() == kind).toList();

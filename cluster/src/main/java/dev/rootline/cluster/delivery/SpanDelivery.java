@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.LongConsumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -50,12 +52,26 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
    */
   public record Drain(ActorRef<Done> replyTo) implements Command {}
 
+  /**
+   * Tells {@code safe} the {@code round} once every span offered before this mark is safe: its
+   * batch confirmed (trace decided and persisted) or shed (lost; waiting would not bring it
+   * back). The capture checkpoints its kernel ring there (see bpf/README, "Handover").
+   */
+  public record Mark(long round, LongConsumer safe) implements Command {}
+
   private record Next(ShardingProducerController.RequestNext<SpanBatch> next) implements Command {}
 
+  /** One batch confirmed by its entity. */
+  private record Confirmed(long[] seqs) implements Command {}
+
   private enum Internal implements Command {
-    FLUSH,
-    CONFIRMED
+    FLUSH
   }
+
+  private record PendingMark(long round, long beforeSeq, LongConsumer safe) {}
+
+  /** A closed batch and the offer numbers of its spans. */
+  private record Queued(SpanBatch batch, long[] seqs) {}
 
   public static Behavior<Command> create(
       DeliverySettings settings,
@@ -88,6 +104,7 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
 
   private static final class OpenBatch {
     final List<Span> spans = new ArrayList<>();
+    final List<Long> seqs = new ArrayList<>();
     final long firstNanos;
     long lastNanos;
 
@@ -99,9 +116,12 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
 
   private final DeliverySettings settings;
   private final DeliveryStats stats;
-  private final ActorRef<Done> confirmations;
   private final Map<String, OpenBatch> open = new LinkedHashMap<>();
-  private final ArrayDeque<SpanBatch> queued = new ArrayDeque<>();
+  private final ArrayDeque<Queued> queued = new ArrayDeque<>();
+  /** Offer numbers of spans offered and not yet confirmed or shed. */
+  private final TreeSet<Long> unsafe = new TreeSet<>();
+  private final ArrayDeque<PendingMark> marks = new ArrayDeque<>();
+  private long offers;
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
   private ShardingProducerController.RequestNext<SpanBatch> demand;
   private int bufferedSpans;
@@ -117,7 +137,6 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
     super(context);
     this.settings = settings;
     this.stats = DeliveryStats.get(context.getSystem());
-    this.confirmations = context.messageAdapter(Done.class, done -> Internal.CONFIRMED);
     ActorRef<ShardingProducerController.Command<SpanBatch>> controller =
         context.spawn(
             ShardingProducerController.create(
@@ -141,7 +160,8 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
         .onMessage(Offer.class, this::onOffer)
         .onMessage(Next.class, this::onNext)
         .onMessageEquals(Internal.FLUSH, this::onFlush)
-        .onMessageEquals(Internal.CONFIRMED, this::onConfirmed)
+        .onMessage(Confirmed.class, this::onConfirmed)
+        .onMessage(Mark.class, this::onMark)
         .onMessage(Drain.class, this::onDrain)
         .build();
   }
@@ -159,7 +179,10 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
     }
     long now = System.nanoTime();
     OpenBatch batch = open.computeIfAbsent(span.traceId(), id -> new OpenBatch(now));
+    long seq = ++offers;
+    unsafe.add(seq);
     batch.spans.add(span);
+    batch.seqs.add(seq);
     batch.lastNanos = now;
     bufferedSpans++;
     if (batch.spans.size() >= settings.batchMaxSpans()) {
@@ -190,11 +213,37 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
 
   private void close(String traceId, OpenBatch batch) {
     bufferedSpans -= batch.spans.size();
+    long[] seqs = batch.seqs.stream().mapToLong(Long::longValue).toArray();
     if (queued.size() >= settings.maxQueuedBatches()) {
       stats.spansShed(batch.spans.size());
+      safe(seqs);
       return;
     }
-    queued.add(new SpanBatch(traceId, batch.spans));
+    queued.add(new Queued(new SpanBatch(traceId, batch.spans), seqs));
+  }
+
+  private Behavior<Command> onMark(Mark mark) {
+    marks.add(new PendingMark(mark.round(), offers + 1, mark.safe()));
+    answerMarks();
+    return this;
+  }
+
+  /** These spans are confirmed or shed: marks before which nothing unsafe is left are answered. */
+  private void safe(long[] seqs) {
+    for (long seq : seqs) {
+      unsafe.remove(seq);
+    }
+    answerMarks();
+  }
+
+  private void answerMarks() {
+    PendingMark last = null;
+    while (!marks.isEmpty() && (unsafe.isEmpty() || unsafe.first() >= marks.peekFirst().beforeSeq())) {
+      last = marks.pollFirst();
+    }
+    if (last != null) {
+      last.safe().accept(last.round());
+    }
   }
 
   private Behavior<Command> onNext(Next next) {
@@ -221,19 +270,35 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
     }
     int bound = Math.max(1, settings.producerBufferSize() / 2 - 1);
     while (!queued.isEmpty() && controllerBuffered < bound) {
-      SpanBatch head = queued.poll();
+      Queued q = queued.poll();
+      SpanBatch head = q.batch();
       demand
           .askNextTo()
           .tell(
               new ShardingProducerController.MessageWithConfirmation<>(
-                  head.traceId(), head, confirmations));
+                  head.traceId(), head, confirmationOf(q.seqs())));
       controllerBuffered++;
       unconfirmed++;
       stats.batchSent(head.spans().size());
     }
   }
 
-  private Behavior<Command> onConfirmed() {
+  /** The controller's confirmation of one batch, as a {@link Confirmed} naming its spans. */
+  private ActorRef<Done> confirmationOf(long[] seqs) {
+    ActorRef<Command> self = getContext().getSelf();
+    return getContext()
+        .spawnAnonymous(
+            Behaviors.receive(Done.class)
+                .onAnyMessage(
+                    done -> {
+                      self.tell(new Confirmed(seqs));
+                      return Behaviors.stopped();
+                    })
+                .build());
+  }
+
+  private Behavior<Command> onConfirmed(Confirmed confirmed) {
+    safe(confirmed.seqs());
     unconfirmed--;
     stats.batchConfirmedToProducer();
     answerDrainedWaiters();

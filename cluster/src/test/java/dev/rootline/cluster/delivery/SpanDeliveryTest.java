@@ -107,6 +107,8 @@ class SpanDeliveryTest {
             span(fine, null, "python3:9001", 200),
             span(fine, "bb", "python3:9002", 200))
         .forEach(s -> delivery.tell(new SpanDelivery.Offer(s)));
+    java.util.concurrent.BlockingQueue<Long> safe = new java.util.concurrent.LinkedBlockingQueue<>();
+    delivery.tell(new SpanDelivery.Mark(7, safe::add));
 
     var probe = testKit.createTestProbe();
     probe.awaitAssert(
@@ -118,11 +120,20 @@ class SpanDeliveryTest {
     // The entities hold their batches until their quiet period (1 s) has passed and they decided.
     assertThat(counter("batchesConfirmedToProducer") - confirmedBefore).isZero();
     assertThat(status(failing).phase()).isEqualTo("COLLECTING");
+    assertThat(safe).as("the capture may not checkpoint before the entities confirmed").isEmpty();
 
     var drainProbe = testKit.<Done>createTestProbe();
     delivery.tell(new SpanDelivery.Drain(drainProbe.ref()));
     drainProbe.expectMessage(Duration.ofSeconds(15), Done.getInstance());
     assertThat(counter("batchesConfirmedToProducer") - confirmedBefore).isEqualTo(2);
+    assertThat(safe).as("both batches confirmed: the mark is answered").containsExactly(7L);
+    delivery.tell(new SpanDelivery.Mark(8, safe::add));
+    probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(safe).as("nothing unsafe before it: answered at once").containsExactly(7L, 8L);
+          return null;
+        });
     TraceEntity.Status decided = status(failing);
     assertThat(decided.phase()).isEqualTo("DECIDED");
     assertThat(decided.retained()).isTrue();
