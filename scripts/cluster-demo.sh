@@ -66,6 +66,8 @@ datastax-java-driver.basic.contact-points = ["$gateway:9042"]
 # capture only this host: the node's own network namespace (and never the node itself)
 rootline.bpf.target-mode = netns
 rootline.actors.capture.host = "host-$i"
+# the capture stays pinned while this node restarts (released when the demo ends)
+rootline.bpf.handover.name = "demo-h$i"
 # three JVMs, services and Cassandra share this machine's cores: give late links more time
 rootline.actors.stitch.link-wait = 5s
 CONF
@@ -167,6 +169,9 @@ cluster_demo_stop() {
   # nodes drain their traces into Cassandra on SIGTERM: give them time, all at once
   for pid in "${CLUSTER_DEMO_NODE_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${CLUSTER_DEMO_NODE_PIDS[@]}"; do NETNS_STOP_WAIT=60 netns_stop_pid "$pid"; done
+  # stopped for good: their pinned captures go too (which detaches the programs)
+  local pins
+  for pins in /run/rootline/bpf/demo-h*; do [ -d "$pins" ] && rm -rf -- "$pins"; done
   for pid in "${CLUSTER_DEMO_SERVICE_PIDS[@]}"; do NETNS_STOP_WAIT=10 netns_stop_pid "$pid"; done
   if [ -n "$CLUSTER_DEMO_FORWARD_PID" ]; then
     kill "$CLUSTER_DEMO_FORWARD_PID" 2>/dev/null

@@ -169,6 +169,8 @@ public final class ChaosLab implements AutoCloseable {
     return Long.parseLong(m.group(1));
   }
 
+  /** Where nodes pin their captures (rootline.bpf.handover.dir, the default). */
+  private static final Path HANDOVER_DIR = Path.of("/run/rootline/bpf");
   private static final Pattern CASSANDRA_RUNNING = Pattern.compile("Cassandra running: pid ([0-9]+)");
 
   /** The pid of the Cassandra JVM (in the client host). */
@@ -370,6 +372,10 @@ public final class ChaosLab implements AutoCloseable {
         "# capture only this host: the node's own network namespace",
         "rootline.bpf.target-mode = netns",
         "rootline.actors.capture.host = \"host-" + i + "\"",
+        "# the capture stays pinned while the node restarts: a restart loses no request (the ring",
+        "# holds the traffic of the gap; the pins are removed when the scenario's nodes stop)",
+        "rootline.bpf.handover.name = \"" + handoverName(i) + "\"",
+        "rootline.bpf.ring-buffer-bytes = 128 MiB",
         "rootline.actors.stitch.link-wait = 5s",
         "# trace quiet-period and linger: the node's defaults (2 s, 10 s), as a deployment runs them",
         "");
@@ -550,8 +556,31 @@ public final class ChaosLab implements AutoCloseable {
     return false;
   }
 
+  /** The handover name of host {@code i}'s capture (rootline.bpf.handover.name). */
+  private static String handoverName(int i) {
+    return "chaos-h" + i;
+  }
+
+  /**
+   * Removes the pinned captures of every host: their nodes are stopped for good (end of a
+   * scenario), or an earlier run died before it could (start of one). Unpinning detaches the
+   * programs.
+   */
+  private void releaseCaptures() throws IOException {
+    for (int i = 1; i <= nodeCount; i++) {
+      Path pins = HANDOVER_DIR.resolve(handoverName(i));
+      if (Files.isDirectory(pins)) {
+        try (var files = Files.walk(pins)) {
+          for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+  }
+
   /** Stops the nodes (SIGTERM: they drain; SIGKILL after 60 s), all at once. */
-  public void stopNodes() throws InterruptedException {
+  public void stopNodes() throws InterruptedException, IOException {
     for (NodeJvm n : nodes) {
       if (n.alive()) {
         Commands.signal(n.pid(), "CONT");
@@ -561,6 +590,7 @@ public final class ChaosLab implements AutoCloseable {
     for (NodeJvm n : nodes) {
       n.stop(Duration.ofSeconds(60));
     }
+    releaseCaptures();
   }
 
   /** Idempotent: called from the harness's finally and from its shutdown hook (Ctrl-C). */
