@@ -47,6 +47,8 @@ final class PolicyTestCluster {
                 pekko.remote.artery.canonical.port = 0
                 pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                 pekko.actor.serialize-messages = on
+                # leaving a one-node cluster took over the default 10 s once on a loaded machine
+                pekko.actor.testkit.typed.system-shutdown-default = 60s
                 """
                     + FAST)
             .withFallback(PersistenceTestKitPlugin.getInstance().config())
