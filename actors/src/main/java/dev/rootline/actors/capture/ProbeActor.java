@@ -256,7 +256,7 @@ public final class ProbeActor {
     if (quiesced) {
       return Behaviors.same();
     }
-    for (int round = 0; round < MAX_POLLS_PER_TICK; round++) {
+    for (int attempt = 0; attempt < MAX_POLLS_PER_TICK; attempt++) {
       batch.clear();
       boolean replayed = false;
       try {
