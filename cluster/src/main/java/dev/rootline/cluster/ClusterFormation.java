@@ -7,20 +7,24 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
 
 /** Joins the cluster: the configured seed nodes, or itself when there are none. */
 public final class ClusterFormation {
   private ClusterFormation() {}
 
   /**
-   * Starts joining and completes when this member is Up, or fails after {@code timeout}.
-   * With seed nodes configured Pekko joins them on its own; without, the node joins itself.
+   * Starts joining (the configured seed nodes, or itself without any) and completes when this
+   * member is Up, or fails after {@code timeout}. Call it once the node's sharding regions are
+   * started (see {@link PekkoClusterConfig#apply}).
    */
   public static CompletionStage<Void> join(
       ActorSystem<?> system, ClusterSettings settings, Duration timeout) {
     Cluster cluster = Cluster.get(system);
     if (settings.seedNodes().isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    } else {
+      cluster.manager().tell(new JoinSeedNodes(PekkoClusterConfig.seedAddresses(settings)));
     }
     CompletableFuture<Void> up = new CompletableFuture<>();
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
 
 /**
  * Turns {@link ClusterSettings} into the {@code pekko.*} keys of a clustered actor system, so
@@ -13,14 +15,13 @@ public final class PekkoClusterConfig {
   private PekkoClusterConfig() {}
 
   /**
-   * {@code base} with remoting, seed nodes, roles and the split brain resolver (strategy and
-   * stable-after from {@code rootline.cluster.split-brain-resolver}) filled in.
+   * {@code base} with remoting, roles and the split brain resolver (strategy and stable-after
+   * from {@code rootline.cluster.split-brain-resolver}) filled in. Seed nodes are not: Pekko
+   * would join them as the system starts, and a member whose sharding regions are not started
+   * yet fails every shard coordinator's state update (they are written to all members) until
+   * they are. {@link ClusterFormation#join} joins them once the node has started its regions.
    */
   public static Config apply(ClusterSettings settings, Config base) {
-    List<String> seeds =
-        settings.seedNodes().stream()
-            .map(hostPort -> "pekko://" + settings.systemName() + "@" + hostPort)
-            .toList();
     Config cluster =
         ConfigFactory.empty()
             .withValue("pekko.actor.provider", ConfigValueFactory.fromAnyRef("cluster"))
@@ -29,7 +30,7 @@ public final class PekkoClusterConfig {
                 ConfigValueFactory.fromAnyRef(settings.hostname()))
             .withValue(
                 "pekko.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(settings.port()))
-            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
+            .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()))
             .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(settings.roles()))
             .withValue(
                 "pekko.cluster.downing-provider-class",
@@ -42,5 +43,12 @@ public final class PekkoClusterConfig {
                 "pekko.cluster.split-brain-resolver.stable-after",
                 ConfigValueFactory.fromAnyRef(settings.sbrStableAfter().toMillis() + "ms"));
     return cluster.withFallback(base);
+  }
+
+  /** The configured seed nodes as Pekko addresses, in their configured order. */
+  public static List<Address> seedAddresses(ClusterSettings settings) {
+    return settings.seedNodes().stream()
+        .map(hostPort -> AddressFromURIString.parse("pekko://" + settings.systemName() + "@" + hostPort))
+        .toList();
   }
 }

@@ -38,8 +38,11 @@ class ClusterFormationTest {
     var settings =
         new ClusterSettings("rootline", "10.0.0.1", 25520, List.of("10.0.0.2:25520"), List.of("trace"));
     var config = PekkoClusterConfig.apply(settings, ConfigFactory.empty());
-    assertThat(config.getStringList("pekko.cluster.seed-nodes"))
+    assertThat(PekkoClusterConfig.seedAddresses(settings))
+        .extracting(Object::toString)
         .containsExactly("pekko://rootline@10.0.0.2:25520");
+    // joined by ClusterFormation once the node's regions exist, not by Pekko at system start
+    assertThat(config.getStringList("pekko.cluster.seed-nodes")).isEmpty();
     assertThat(config.getString("pekko.actor.provider")).isEqualTo("cluster");
     assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(25520);
   }

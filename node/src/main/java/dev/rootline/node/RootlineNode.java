@@ -145,10 +145,6 @@ public final class RootlineNode implements AutoCloseable {
               Behaviors.empty(),
               clusterSettings.systemName(),
               PekkoClusterConfig.apply(clusterSettings, config));
-      ClusterFormation.join(system, clusterSettings, settings.joinTimeout())
-          .toCompletableFuture()
-          .get(settings.joinTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-
       // Keyspace and journal tables before any entity recovers (a fresh keyspace raced otherwise).
       JournalSchema.create(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
 
@@ -193,6 +189,13 @@ public final class RootlineNode implements AutoCloseable {
       TaggedProjection.Running projection = hostsTraces ? TraceProjection.start(system) : null;
       TaggedProjection.Running issueProjection = hostsTraces ? IssueProjection.start(system) : null;
 
+      // Join only now: every shard coordinator writes its state to all members, and a member
+      // without the regions started (their replicators) fails those writes until it has them:
+      // a restarted node that joined first stalled shard allocation cluster-wide for minutes.
+      ClusterFormation.join(system, clusterSettings, settings.joinTimeout())
+          .toCompletableFuture()
+          .get(settings.joinTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+
       ActorRef<ProbeActor.Command> probe = null;
       ActorRef<SpanDelivery.Command> delivery = null;
       if (!clusterSettings.hasRole(ClusterSettings.CAPTURE)) {
@@ -224,6 +227,8 @@ public final class RootlineNode implements AutoCloseable {
                 "probe",
                 ProbeActor.DISPATCHER);
         ActorRef<ProbeActor.Command> policed = probe;
+        // backpressure: the ring buffers while too many spans wait for their traces
+        shipper.tell(new SpanDelivery.WatchBacklog(on -> policed.tell(new ProbeActor.Hold(on))));
         policies.follower().tell(new PolicyFollower.AddListener(set -> policed.tell(new ProbeActor.ApplyPolicies(set))));
         log.info("capturing socket traffic on host {} with eBPF", assembly.host());
       } else {

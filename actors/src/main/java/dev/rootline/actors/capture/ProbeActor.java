@@ -67,6 +67,12 @@ public final class ProbeActor {
   }
 
   /**
+   * From the consumer of the spans: stop reading the source while {@code on} (too many spans wait
+   * for it; the source buffers meanwhile), read on when told {@code false}.
+   */
+  public record Hold(boolean on) implements Command {}
+
+  /**
    * Stop polling (a node's graceful stop, before its span delivery drains): replies once no poll
    * runs any more. {@link SpansSafe} is still taken, so the last checkpoint covers everything the
    * drain delivered; stop the actor afterwards.
@@ -102,6 +108,7 @@ public final class ProbeActor {
   private long suppressedSpans;
   private long suppressedLinks;
   private boolean quiesced;
+  private boolean held;
   /** Null: spans are safe once handed over. */
   private final RoundListener rounds;
   /** Rounds told to {@link #rounds}, not yet reported safe: where the source was then. */
@@ -248,12 +255,14 @@ public final class ProbeActor {
         .onMessage(CheckProcesses.class, this::onCheckProcesses)
         .onMessage(SpansSafe.class, this::onSpansSafe)
         .onMessage(Quiesce.class, this::onQuiesce)
+        .onMessage(Hold.class, this::onHold)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
   private Behavior<Command> onPoll(Poll poll) {
-    if (quiesced) {
+    if (quiesced || held) {
+      // Held: event time stays where the unread events are (no idle tick either).
       return Behaviors.same();
     }
     for (int attempt = 0; attempt < MAX_POLLS_PER_TICK; attempt++) {
@@ -345,6 +354,11 @@ public final class ProbeActor {
   private Behavior<Command> onQuiesce(Quiesce quiesce) {
     quiesced = true;
     quiesce.replyTo().tell(org.apache.pekko.Done.getInstance());
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onHold(Hold hold) {
+    held = hold.on();
     return Behaviors.same();
   }
 

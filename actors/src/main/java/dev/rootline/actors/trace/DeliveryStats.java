@@ -26,6 +26,8 @@ public final class DeliveryStats implements Extension {
   private final AtomicLong spansBuffered = new AtomicLong();
   private final AtomicLong batchesQueued = new AtomicLong();
   private final AtomicLong batchesUnconfirmed = new AtomicLong();
+  private final AtomicLong spansUnconfirmed = new AtomicLong();
+  private final LongAdder captureHolds = new LongAdder();
   // trace side
   private final LongAdder batchesReceived = new LongAdder();
   private final LongAdder spansReceivedInBatches = new LongAdder();
@@ -57,10 +59,16 @@ public final class DeliveryStats implements Extension {
   }
 
   /** Gauges of the capture side, set by its single actor. */
-  public void producerGauges(long buffered, long queued, long unconfirmed) {
+  public void producerGauges(long buffered, long queued, long unconfirmed, long unconfirmedSpans) {
     spansBuffered.set(buffered);
     batchesQueued.set(queued);
     batchesUnconfirmed.set(unconfirmed);
+    spansUnconfirmed.set(unconfirmedSpans);
+  }
+
+  /** The capture was told to stop reading its ring: too many spans wait for confirmation. */
+  public void captureHeld() {
+    captureHolds.increment();
   }
 
   public void batchReceived(int spans) {
@@ -104,6 +112,8 @@ public final class DeliveryStats implements Extension {
     out.put("spansBuffered", spansBuffered.get());
     out.put("batchesQueued", batchesQueued.get());
     out.put("batchesUnconfirmed", batchesUnconfirmed.get());
+    out.put("spansUnconfirmed", spansUnconfirmed.get());
+    out.put("captureHolds", captureHolds.sum());
     out.put("batchesReceived", batchesReceived.sum());
     out.put("spansReceived", spansReceivedInBatches.sum());
     out.put("batchesConfirmed", batchesConfirmed.sum());

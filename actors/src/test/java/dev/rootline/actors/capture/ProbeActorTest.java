@@ -320,6 +320,35 @@ class ProbeActorTest {
     testKit.stop(probe);
   }
 
+  @Test
+  void aHeldProbeDoesNotReadItsSourceUntilReleased() throws Exception {
+    long t0 = System.currentTimeMillis() * 1_000_000L - 2_000_000_000L;
+    ScriptedSource source = new ScriptedSource();
+    BlockingQueue<Span> spans = new LinkedBlockingQueue<>();
+    EventSource adapted = EventSource.closing(source::poll, source);
+    ActorRef<ProbeActor.Command> probe =
+        testKit.spawn(
+            ProbeActor.create(CaptureAssemblySettings.create(CONFIG), adapted, spans::add),
+            "held-probe",
+            ProbeActor.DISPATCHER);
+    TestProbe<CaptureCounters> replies = testKit.createTestProbe();
+    probe.tell(new ProbeActor.Hold(true));
+    probe.tell(new ProbeActor.GetCounters(replies.getRef()));
+    replies.receiveMessage(Duration.ofSeconds(5)); // the hold is in force from here on
+    int pollsWhenHeld = source.polls.get();
+    source.script.add(List.of(accept(t0), read(t0 + 1_000_000, "GET /held HTTP/1.1\r\n\r\n")));
+    source.script.add(List.of(write(t0 + 2_000_000, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")));
+    Thread.sleep(500); // several poll intervals
+    assertThat(source.polls.get()).as("held: not polled").isEqualTo(pollsWhenHeld);
+    assertThat(spans).isEmpty();
+
+    probe.tell(new ProbeActor.Hold(false));
+    Span span = spans.poll(10, TimeUnit.SECONDS);
+    assertThat(span).as("released: the buffered request is read and sent").isNotNull();
+    assertThat(span.path()).isEqualTo("/held");
+    testKit.stop(probe);
+  }
+
   /** Switches that remember nothing: this test is not about policies. */
   private static final class NoKernel implements CaptureControl {
     @Override

@@ -10,6 +10,7 @@ public record DeliverySettings(
     int batchMaxSpans,
     int maxBufferedSpans,
     int maxQueuedBatches,
+    int maxUnconfirmedSpans,
     Duration flushInterval,
     int producerBufferSize,
     Duration resendFirstUnconfirmedIdleTimeout,
@@ -28,6 +29,7 @@ public record DeliverySettings(
     atLeast("batch-max-spans", batchMaxSpans, 1);
     atLeast("max-buffered-spans", maxBufferedSpans, 1);
     atLeast("max-queued-batches", maxQueuedBatches, 1);
+    atLeast("max-unconfirmed-spans", maxUnconfirmedSpans, 2);
     atLeast("producer-buffer-size", producerBufferSize, 4);
   }
 
@@ -39,6 +41,7 @@ public record DeliverySettings(
         c.getInt("batch-max-spans"),
         c.getInt("max-buffered-spans"),
         c.getInt("max-queued-batches"),
+        c.getInt("max-unconfirmed-spans"),
         c.getDuration("flush-interval"),
         c.getInt("producer-buffer-size"),
         c.getDuration("resend-first-unconfirmed-idle-timeout"),

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -58,6 +59,15 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
    * back). The capture checkpoints its kernel ring there (see bpf/README, "Handover").
    */
   public record Mark(long round, LongConsumer safe) implements Command {}
+
+  /**
+   * Tells {@code hold} {@code true} when more than {@code max-unconfirmed-spans} offered spans are
+   * neither confirmed nor shed, and {@code false} once they are down to half of that. The capture
+   * stops reading its kernel ring meanwhile (the ring is the buffer: bounded, outside the heap),
+   * so a catch-up after a takeover, or a trace side that cannot keep up, is not met with a flood
+   * of spans. Told the current state at once.
+   */
+  public record WatchBacklog(Consumer<Boolean> hold) implements Command {}
 
   private record Next(ShardingProducerController.RequestNext<SpanBatch> next) implements Command {}
 
@@ -122,6 +132,9 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
   private final TreeSet<Long> unsafe = new TreeSet<>();
   private final ArrayDeque<PendingMark> marks = new ArrayDeque<>();
   private long offers;
+  private final List<Consumer<Boolean>> backlogWatchers = new ArrayList<>();
+  private boolean holding;
+  private long holdingSinceNanos;
   private final List<ActorRef<Done>> drainWaiters = new ArrayList<>();
   private ShardingProducerController.RequestNext<SpanBatch> demand;
   private int bufferedSpans;
@@ -163,6 +176,7 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
         .onMessage(Confirmed.class, this::onConfirmed)
         .onMessage(Mark.class, this::onMark)
         .onMessage(Drain.class, this::onDrain)
+        .onMessage(WatchBacklog.class, this::onWatchBacklog)
         .build();
   }
 
@@ -185,6 +199,9 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
     batch.seqs.add(seq);
     batch.lastNanos = now;
     bufferedSpans++;
+    if (!holding && unsafe.size() > settings.maxUnconfirmedSpans()) {
+      hold(true);
+    }
     if (batch.spans.size() >= settings.batchMaxSpans()) {
       close(span.traceId(), open.remove(span.traceId()));
       send();
@@ -206,7 +223,7 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
       }
     }
     send();
-    stats.producerGauges(bufferedSpans, queued.size(), unconfirmed);
+    stats.producerGauges(bufferedSpans, queued.size(), unconfirmed, unsafe.size());
     answerDrainedWaiters();
     return this;
   }
@@ -233,7 +250,33 @@ public final class SpanDelivery extends AbstractBehavior<SpanDelivery.Command> {
     for (long seq : seqs) {
       unsafe.remove(seq);
     }
+    if (holding && unsafe.size() <= settings.maxUnconfirmedSpans() / 2) {
+      hold(false);
+    }
     answerMarks();
+  }
+
+  private Behavior<Command> onWatchBacklog(WatchBacklog watch) {
+    backlogWatchers.add(watch.hold());
+    watch.hold().accept(holding);
+    return this;
+  }
+
+  private void hold(boolean on) {
+    holding = on;
+    if (on) {
+      holdingSinceNanos = System.nanoTime();
+      stats.captureHeld();
+      getContext().getLog().info(
+          "{} spans wait for their traces to be decided (max-unconfirmed-spans {}): capture "
+              + "reading held, the kernel ring buffers meanwhile",
+          unsafe.size(), settings.maxUnconfirmedSpans());
+    } else {
+      getContext().getLog().info(
+          "capture reading resumed after {} ms ({} spans unconfirmed)",
+          (System.nanoTime() - holdingSinceNanos) / 1_000_000, unsafe.size());
+    }
+    backlogWatchers.forEach(w -> w.accept(on));
   }
 
   private void answerMarks() {

@@ -142,6 +142,55 @@ class SpanDeliveryTest {
   }
 
   @Test
+  void theCaptureIsHeldWhileTooManySpansWaitForTheirTraces() {
+    var delivery =
+        testKit.spawn(SpanDelivery.create(settings(50_000, 4), "capture@test-3", region), "delivery-3");
+    java.util.concurrent.BlockingQueue<Boolean> holds = new java.util.concurrent.LinkedBlockingQueue<>();
+    delivery.tell(new SpanDelivery.WatchBacklog(holds::add));
+    var probe = testKit.createTestProbe();
+    probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(holds).as("told the current state at once").containsExactly(false);
+          return null;
+        });
+    holds.clear();
+    long heldBefore = counter("captureHolds");
+    String a = traceId();
+    String b = traceId();
+    List.of(
+            span(a, null, "python3:9201", 200),
+            span(a, "dd", "python3:9202", 200),
+            span(b, null, "python3:9201", 200),
+            span(b, "ee", "python3:9202", 200))
+        .forEach(s -> delivery.tell(new SpanDelivery.Offer(s)));
+    probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(holds).as("4 unconfirmed spans are not more than 4").isEmpty();
+          return null;
+        });
+    delivery.tell(new SpanDelivery.Offer(span(b, "ee", "python3:9203", 200)));
+    probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(holds).as("the fifth span is one too many").containsExactly(true);
+          return null;
+        });
+    assertThat(counter("captureHolds") - heldBefore).isEqualTo(1);
+    // Both traces decide after their quiet period (1 s): their batches are confirmed.
+    var drainProbe = testKit.<Done>createTestProbe();
+    delivery.tell(new SpanDelivery.Drain(drainProbe.ref()));
+    drainProbe.expectMessage(Duration.ofSeconds(15), Done.getInstance());
+    probe.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertThat(holds).as("released once confirmed").containsExactly(true, false);
+          return null;
+        });
+  }
+
+  @Test
   void spansBeyondTheBufferAreShedAndCounted() {
     var delivery =
         testKit.spawn(SpanDelivery.create(settings(2), "capture@test-2", region), "delivery-2");
@@ -158,12 +207,17 @@ class SpanDeliveryTest {
   }
 
   private static DeliverySettings settings(int maxBufferedSpans) {
+    return settings(maxBufferedSpans, 20_000);
+  }
+
+  private static DeliverySettings settings(int maxBufferedSpans, int maxUnconfirmedSpans) {
     return new DeliverySettings(
         Duration.ofMillis(200),
         Duration.ofSeconds(2),
         200,
         maxBufferedSpans,
         100,
+        maxUnconfirmedSpans,
         Duration.ofMillis(50),
         100,
         Duration.ofSeconds(5),
