@@ -18,8 +18,8 @@ public final class PekkoClusterConfig {
    * {@code base} with remoting, roles and the split brain resolver (strategy and stable-after
    * from {@code rootline.cluster.split-brain-resolver}) filled in. Seed nodes are not: Pekko
    * would join them as the system starts, and a member whose sharding regions are not started
-   * yet fails every shard coordinator's state update (they are written to all members) until
-   * they are. {@link ClusterFormation#join} joins them once the node has started its regions.
+   * yet fails the shard coordinators' state updates that need it (with Pekko's defaults, in a
+   * cluster of up to five nodes, every update) until they are. {@link ClusterFormation#join} joins them once the node has started its regions.
    */
   public static Config apply(ClusterSettings settings, Config base) {
     Config cluster =

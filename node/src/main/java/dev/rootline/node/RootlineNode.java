@@ -189,7 +189,7 @@ public final class RootlineNode implements AutoCloseable {
       TaggedProjection.Running projection = hostsTraces ? TraceProjection.start(system) : null;
       TaggedProjection.Running issueProjection = hostsTraces ? IssueProjection.start(system) : null;
 
-      // Join only now: every shard coordinator writes its state to all members, and a member
+      // Join only now: shard coordinators write their state to the members, and a member
       // without the regions started (their replicators) fails those writes until it has them:
       // a restarted node that joined first stalled shard allocation cluster-wide for minutes.
       ClusterFormation.join(system, clusterSettings, settings.joinTimeout())
