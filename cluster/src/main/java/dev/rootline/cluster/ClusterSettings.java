@@ -15,7 +15,8 @@ public record ClusterSettings(
     List<String> seedNodes,
     List<String> roles,
     String sbrStrategy,
-    Duration sbrStableAfter) {
+    Duration sbrStableAfter,
+    Duration acceptableHeartbeatPause) {
 
   public static final String CAPTURE = "capture";
   public static final String TRACE = "trace";
@@ -34,6 +35,11 @@ public record ClusterSettings(
             "unknown role \"" + role + "\" in rootline.cluster.roles; known: " + ROLES);
       }
     }
+    if (acceptableHeartbeatPause.isNegative() || acceptableHeartbeatPause.isZero()) {
+      throw new IllegalArgumentException(
+          "rootline.cluster.failure-detector.acceptable-heartbeat-pause must be positive, not "
+              + acceptableHeartbeatPause);
+    }
     for (String seed : seedNodes) {
       if (!seed.matches("[^:\\s]+:\\d+")) {
         throw new IllegalArgumentException(
@@ -42,10 +48,13 @@ public record ClusterSettings(
     }
   }
 
-  /** Settings with the default split brain resolver (keep-majority, stable after 7 s). */
+  /**
+   * Settings with the default split brain resolver (keep-majority, stable after 7 s) and failure
+   * detector (heartbeats up to 8 s late accepted).
+   */
   public ClusterSettings(
       String systemName, String hostname, int port, List<String> seedNodes, List<String> roles) {
-    this(systemName, hostname, port, seedNodes, roles, "keep-majority", Duration.ofSeconds(7));
+    this(systemName, hostname, port, seedNodes, roles, "keep-majority", Duration.ofSeconds(7), Duration.ofSeconds(8));
   }
 
   public static ClusterSettings create(Config config) {
@@ -57,7 +66,8 @@ public record ClusterSettings(
         listOrCommaSeparated(c, "seed-nodes"),
         listOrCommaSeparated(c, "roles"),
         c.getString("split-brain-resolver.active-strategy"),
-        c.getDuration("split-brain-resolver.stable-after"));
+        c.getDuration("split-brain-resolver.stable-after"),
+        c.getDuration("failure-detector.acceptable-heartbeat-pause"));
   }
 
   public boolean hasRole(String role) {

@@ -15,8 +15,9 @@ public final class PekkoClusterConfig {
   private PekkoClusterConfig() {}
 
   /**
-   * {@code base} with remoting, roles and the split brain resolver (strategy and stable-after
-   * from {@code rootline.cluster.split-brain-resolver}) filled in. Seed nodes are not: Pekko
+   * {@code base} with remoting, roles, the split brain resolver (strategy and stable-after from
+   * {@code rootline.cluster.split-brain-resolver}) and the failure detector's acceptable
+   * heartbeat pause filled in. Seed nodes are not: Pekko
    * would join them as the system starts, and a member whose sharding regions are not started
    * yet fails the shard coordinators' state updates that need it (with Pekko's defaults, in a
    * cluster of up to five nodes, every update) until they are. {@link ClusterFormation#join} joins them once the node has started its regions.
@@ -41,7 +42,10 @@ public final class PekkoClusterConfig {
                 ConfigValueFactory.fromAnyRef(settings.sbrStrategy()))
             .withValue(
                 "pekko.cluster.split-brain-resolver.stable-after",
-                ConfigValueFactory.fromAnyRef(settings.sbrStableAfter().toMillis() + "ms"));
+                ConfigValueFactory.fromAnyRef(settings.sbrStableAfter().toMillis() + "ms"))
+            .withValue(
+                "pekko.cluster.failure-detector.acceptable-heartbeat-pause",
+                ConfigValueFactory.fromAnyRef(settings.acceptableHeartbeatPause().toMillis() + "ms"));
     return cluster.withFallback(base);
   }
 

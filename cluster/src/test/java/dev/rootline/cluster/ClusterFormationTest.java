@@ -1,6 +1,7 @@
 package dev.rootline.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -45,5 +46,25 @@ class ClusterFormationTest {
     assertThat(config.getStringList("pekko.cluster.seed-nodes")).isEmpty();
     assertThat(config.getString("pekko.actor.provider")).isEqualTo("cluster");
     assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(25520);
+  }
+
+  @Test
+  void theAcceptableHeartbeatPauseReachesPekkosFailureDetector() {
+    var settings =
+        ClusterSettings.create(
+            ConfigFactory.parseString("rootline.cluster.failure-detector.acceptable-heartbeat-pause = 11s")
+                .withFallback(ConfigFactory.load()));
+    var config = PekkoClusterConfig.apply(settings, ConfigFactory.empty());
+    assertThat(config.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
+        .isEqualTo(Duration.ofSeconds(11));
+    assertThat(ClusterSettings.create(ConfigFactory.load()).acceptableHeartbeatPause())
+        .as("documented default")
+        .isEqualTo(Duration.ofSeconds(8));
+    assertThatThrownBy(
+            () -> ClusterSettings.create(
+                ConfigFactory.parseString("rootline.cluster.failure-detector.acceptable-heartbeat-pause = 0s")
+                    .withFallback(ConfigFactory.load())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("acceptable-heartbeat-pause");
   }
 }
