@@ -16,6 +16,7 @@ public record ClusterSettings(
     List<String> roles,
     String sbrStrategy,
     Duration sbrStableAfter,
+    Duration sbrDownAllWhenUnstable,
     Duration acceptableHeartbeatPause) {
 
   public static final String CAPTURE = "capture";
@@ -35,6 +36,11 @@ public record ClusterSettings(
             "unknown role \"" + role + "\" in rootline.cluster.roles; known: " + ROLES);
       }
     }
+    if (sbrDownAllWhenUnstable.isNegative() || sbrDownAllWhenUnstable.isZero()) {
+      throw new IllegalArgumentException(
+          "rootline.cluster.split-brain-resolver.down-all-when-unstable must be positive, not "
+              + sbrDownAllWhenUnstable);
+    }
     if (acceptableHeartbeatPause.isNegative() || acceptableHeartbeatPause.isZero()) {
       throw new IllegalArgumentException(
           "rootline.cluster.failure-detector.acceptable-heartbeat-pause must be positive, not "
@@ -49,12 +55,14 @@ public record ClusterSettings(
   }
 
   /**
-   * Settings with the default split brain resolver (keep-majority, stable after 7 s) and failure
-   * detector (heartbeats up to 8 s late accepted).
+   * Settings with the default split brain resolver (keep-majority, stable after 7 s, everything
+   * downed only after 20 s more of instability) and failure detector (heartbeats up to 8 s late
+   * accepted).
    */
   public ClusterSettings(
       String systemName, String hostname, int port, List<String> seedNodes, List<String> roles) {
-    this(systemName, hostname, port, seedNodes, roles, "keep-majority", Duration.ofSeconds(7), Duration.ofSeconds(8));
+    this(systemName, hostname, port, seedNodes, roles, "keep-majority", Duration.ofSeconds(7),
+        Duration.ofSeconds(20), Duration.ofSeconds(8));
   }
 
   public static ClusterSettings create(Config config) {
@@ -67,6 +75,7 @@ public record ClusterSettings(
         listOrCommaSeparated(c, "roles"),
         c.getString("split-brain-resolver.active-strategy"),
         c.getDuration("split-brain-resolver.stable-after"),
+        c.getDuration("split-brain-resolver.down-all-when-unstable"),
         c.getDuration("failure-detector.acceptable-heartbeat-pause"));
   }
 

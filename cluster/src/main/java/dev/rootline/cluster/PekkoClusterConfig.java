@@ -15,8 +15,8 @@ public final class PekkoClusterConfig {
   private PekkoClusterConfig() {}
 
   /**
-   * {@code base} with remoting, roles, the split brain resolver (strategy and stable-after from
-   * {@code rootline.cluster.split-brain-resolver}) and the failure detector's acceptable
+   * {@code base} with remoting, roles, the split brain resolver (strategy, stable-after and
+   * down-all-when-unstable from {@code rootline.cluster.split-brain-resolver}) and the failure detector's acceptable
    * heartbeat pause filled in. Seed nodes are not: Pekko
    * would join them as the system starts, and a member whose sharding regions are not started
    * yet fails the shard coordinators' state updates that need it (with Pekko's defaults, in a
@@ -43,6 +43,9 @@ public final class PekkoClusterConfig {
             .withValue(
                 "pekko.cluster.split-brain-resolver.stable-after",
                 ConfigValueFactory.fromAnyRef(settings.sbrStableAfter().toMillis() + "ms"))
+            .withValue(
+                "pekko.cluster.split-brain-resolver.down-all-when-unstable",
+                ConfigValueFactory.fromAnyRef(settings.sbrDownAllWhenUnstable().toMillis() + "ms"))
             .withValue(
                 "pekko.cluster.failure-detector.acceptable-heartbeat-pause",
                 ConfigValueFactory.fromAnyRef(settings.acceptableHeartbeatPause().toMillis() + "ms"));

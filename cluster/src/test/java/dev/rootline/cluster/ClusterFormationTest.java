@@ -49,17 +49,21 @@ class ClusterFormationTest {
   }
 
   @Test
-  void theAcceptableHeartbeatPauseReachesPekkosFailureDetector() {
+  void theHeartbeatPauseAndTheUnstableWindowReachPekko() {
     var settings =
         ClusterSettings.create(
-            ConfigFactory.parseString("rootline.cluster.failure-detector.acceptable-heartbeat-pause = 11s")
+            ConfigFactory.parseString(
+                    "rootline.cluster.failure-detector.acceptable-heartbeat-pause = 11s\n"
+                        + "rootline.cluster.split-brain-resolver.down-all-when-unstable = 25s")
                 .withFallback(ConfigFactory.load()));
     var config = PekkoClusterConfig.apply(settings, ConfigFactory.empty());
     assertThat(config.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"))
         .isEqualTo(Duration.ofSeconds(11));
-    assertThat(ClusterSettings.create(ConfigFactory.load()).acceptableHeartbeatPause())
-        .as("documented default")
-        .isEqualTo(Duration.ofSeconds(8));
+    assertThat(config.getDuration("pekko.cluster.split-brain-resolver.down-all-when-unstable"))
+        .isEqualTo(Duration.ofSeconds(25));
+    var defaults = ClusterSettings.create(ConfigFactory.load());
+    assertThat(defaults.acceptableHeartbeatPause()).as("documented default").isEqualTo(Duration.ofSeconds(8));
+    assertThat(defaults.sbrDownAllWhenUnstable()).as("documented default").isEqualTo(Duration.ofSeconds(20));
     assertThatThrownBy(
             () -> ClusterSettings.create(
                 ConfigFactory.parseString("rootline.cluster.failure-detector.acceptable-heartbeat-pause = 0s")
