@@ -87,15 +87,33 @@ public final class ScenarioRunner {
       progress.accept("load on (" + settings.loadThreads() + " threads); warming up " + settings.warmup().toSeconds() + " s");
       Thread.sleep(settings.warmup().toMillis());
 
-      Scenario.FaultWindow window = scenario.apply(lab, progress);
-      progress.accept("fault healed; bringing every member back");
-      long healthyAt = lab.restoreMembers(settings.rejoin(), settings.healthyTimeout());
-      long healthyAfter = healthyAt < 0 ? -1 : healthyAt - window.healedAtMillis();
-      progress.accept(healthyAt < 0
-          ? "the cluster is not healthy " + settings.healthyTimeout().toSeconds() + " s after the heal"
-          : "all members Up " + healthyAfter + " ms after the heal");
-      progress.accept("load goes on for " + settings.settle().toSeconds() + " s");
-      Thread.sleep(settings.settle().toMillis());
+      long faultFrom = System.currentTimeMillis();
+      Scenario.FaultWindow window;
+      long healthyAfter = -1;
+      String failure = null;
+      try {
+        window = scenario.apply(lab, progress);
+        progress.accept("fault healed; bringing every member back");
+        long healthyAt = lab.restoreMembers(settings.rejoin(), settings.healthyTimeout());
+        healthyAfter = healthyAt < 0 ? -1 : healthyAt - window.healedAtMillis();
+        progress.accept(healthyAt < 0
+            ? "the cluster is not healthy " + settings.healthyTimeout().toSeconds() + " s after the heal"
+            : "all members Up " + healthyAfter + " ms after the heal");
+        progress.accept("load goes on for " + settings.settle().toSeconds() + " s");
+        Thread.sleep(settings.settle().toMillis());
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        if (lab.closing()) {
+          throw e; // stopped by a signal: nothing left to count
+        }
+        // What was sent until here is still counted and looked up: a scenario that broke the
+        // cluster must show what it lost, not a row of zeros.
+        window = new Scenario.FaultWindow(faultFrom, System.currentTimeMillis());
+        failure = "the scenario could not run: " + e.getClass().getSimpleName() + ": "
+            + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        progress.accept(scenario.name() + ": " + failure + "; counting what the load sent so far");
+      }
       stopWorkload(workload);
       workload = -1;
       long loadEnd = System.currentTimeMillis();
@@ -106,9 +124,11 @@ public final class ScenarioRunner {
       must.forEach(r -> ids.add(r.traceId()));
       progress.accept(truth.requests().size() + " requests sent, " + must.size() + " must be retained; looking them up");
       RetainedTraces listing = new RetainedTraces(lab);
+      // After a failed scenario the cluster may never answer: wait for late traces, but not the
+      // full cap for a listing that stays empty.
+      Duration cap = failure == null ? settings.retainedCap() : min(settings.retainedCap(), settings.retainedStalled().multipliedBy(3));
       Map<String, Integer> retained =
-          listing.await(
-              ids, loadStart - 60_000, settings.retainedStalled(), settings.retainedCap(), progress);
+          listing.await(ids, loadStart - 60_000, settings.retainedStalled(), cap, progress);
       long retainedAfter = System.currentTimeMillis() - loadEnd;
       monitor.sample();
 
@@ -126,7 +146,11 @@ public final class ScenarioRunner {
         }
       }
       long shed = monitor.spansShed();
-      List<String> broken = Invariants.check(truth.requests().size(), must.size(), lost.size(), dup, healthyAfter);
+      List<String> broken = new ArrayList<>();
+      if (failure != null) {
+        broken.add(failure);
+      }
+      broken.addAll(Invariants.check(truth.requests().size(), must.size(), lost.size(), dup, healthyAfter));
       String details = details(scenario, window, loadStart, lost, retained, must, listing);
       return new ScenarioResult(
           scenario.name(), scenario.description(), truth.requests().size(), truth.unanswered(),
@@ -189,5 +213,9 @@ public final class ScenarioRunner {
       }
     }
     return s.toString();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -376,6 +376,10 @@ public final class ChaosLab implements AutoCloseable {
         "# holds the traffic of the gap; the pins are removed when the scenario's nodes stop)",
         "rootline.bpf.handover.name = \"" + handoverName(i) + "\"",
         "rootline.bpf.ring-buffer-bytes = 128 MiB",
+        "# three nodes, Cassandra and the services share two cores: a node taking over minutes of",
+        "# ring ships its backlog only as fast as the trace side confirms it (steady load keeps a",
+        "# few hundred spans unconfirmed; the default 20000 let a 48 MB catch-up swamp the cluster)",
+        "rootline.cluster.delivery.max-unconfirmed-spans = 2000",
         "rootline.actors.stitch.link-wait = 5s",
         "# trace quiet-period and linger: the node's defaults (2 s, 10 s), as a deployment runs them",
         "");
@@ -487,6 +491,11 @@ public final class ChaosLab implements AutoCloseable {
       Thread.sleep(500);
     }
     return -1;
+  }
+
+  /** True once {@link #close()} began (a signal or the end of the run): stop, do not wait. */
+  public boolean closing() {
+    return closing;
   }
 
   /**
