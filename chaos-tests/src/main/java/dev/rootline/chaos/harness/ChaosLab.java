@@ -502,8 +502,8 @@ public final class ChaosLab implements AutoCloseable {
    * Brings every node back into the cluster and returns the epoch millis at which all members were
    * Up again (-1: not within {@code timeout}). A node that died (kill -9; or downed by the split
    * brain resolver, which makes the node exit; or all of them, after a down-all) is started again;
-   * one that lives but is not Up {@code rejoin} after its start (e.g. downed, still shutting down)
-   * is killed and started again. Never gives up early: a node exiting meanwhile is just restarted.
+   * one that lives but that no live node lists Up {@code rejoin} after its start (e.g. downed,
+   * still shutting down) is killed and started again. Never gives up early: a node exiting meanwhile is just restarted.
    */
   public long restoreMembers(Duration rejoin, Duration timeout) throws IOException, InterruptedException {
     long start = System.currentTimeMillis();
@@ -522,10 +522,9 @@ public final class ChaosLab implements AutoCloseable {
       if (healthy()) {
         return System.currentTimeMillis();
       }
-      JsonNode view = clusterView();
       for (NodeJvm n : nodes) {
-        if (view != null && n.alive() && !isUp(view, n.memberAddress())
-            && System.currentTimeMillis() - n.startedAtMillis() > rejoin.toMillis()) {
+        if (n.alive() && System.currentTimeMillis() - n.startedAtMillis() > rejoin.toMillis()
+            && !upInAnyView(n.memberAddress())) {
           progress.accept(n.name() + " is not Up " + rejoin.toSeconds() + " s after its start: kill -9 and start again");
           n.kill9();
           n.start();
@@ -554,6 +553,25 @@ public final class ChaosLab implements AutoCloseable {
           .append(m.path("reachable").asBoolean(true) ? "" : " (unreachable)");
     }
     return s.append(", unreachable ").append(view.path("unreachable").size()).toString();
+  }
+
+  /**
+   * Whether some live node lists {@code address} as Up. Asking one node is not enough: a node that
+   * just started answers before it has joined, with a view of itself only, and the harness took
+   * that as "the others are not Up" and killed two healthy long-running members (rolling restart,
+   * 22:28Z on 2026-11-27). False also when no node answers.
+   */
+  private boolean upInAnyView(String address) throws IOException, InterruptedException {
+    for (NodeJvm n : nodes) {
+      if (!n.alive()) {
+        continue;
+      }
+      JsonNode view = http.json(n.api() + "/cluster", Duration.ofSeconds(5));
+      if (view != null && view.has("members") && isUp(view, address)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isUp(JsonNode view, String address) {

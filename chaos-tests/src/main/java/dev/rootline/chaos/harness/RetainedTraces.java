@@ -90,6 +90,10 @@ public final class RetainedTraces {
     Map<String, Integer> last = Map.of();
     int round = 0;
     while (true) {
+      if (lab.closing()) {
+        progress.accept("the lab is shutting down: not looking up retained traces any more");
+        return last;
+      }
       try {
         last = retained(fromMillis, System.currentTimeMillis() + 60_000);
       } catch (IOException busy) {
