@@ -122,8 +122,11 @@ public final class RetainedTraces {
         return last;
       }
       if (++round % 5 == 0) {
+        // The last few by id: a late one can then be followed through the node logs.
+        String which = missing > 3 ? ""
+            : ": " + String.join(" ", expected.stream().filter(id -> !seen.containsKey(id)).sorted().toList());
         progress.accept(missing + " of " + expected.size() + " must-retain requests not found yet ("
-            + (now - start) / 1000 + " s)");
+            + (now - start) / 1000 + " s)" + which);
       }
       Thread.sleep(2000);
     }
