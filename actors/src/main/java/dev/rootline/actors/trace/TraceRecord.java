@@ -22,11 +22,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * The durable record of one retained trace (persistence id "Trace|traceId"): each retention is a
@@ -190,9 +191,16 @@ public final class TraceRecord
     return Set.of(TraceEvent.TAG);
   }
 
-  // A trace is retained once or a few times (late spans): snapshots rarely happen, and keep two.
+  /**
+   * Events only, no snapshot read: a trace is retained once or a few times (late spans), so a
+   * replay is a handful of events, and the common recovery is of a record that does not exist yet.
+   * Reading the snapshot store first was one more Cassandra query per new trace; after a takeover
+   * hundreds of them at once timed out and opened the snapshot store's circuit breaker, failing
+   * every recovery for minutes (chaos rolling restart). No snapshots are written either. Records
+   * written with snapshots before still recover: their events were never deleted.
+   */
   @Override
-  public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(20, 2);
+  public Recovery recovery() {
+    return Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
   }
 }

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.SnapshotMeta;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,6 +146,28 @@ class TraceRecordTest {
     var got = record.<TraceRecord.Current>runCommand(TraceRecord.Get::new);
     assertThat(got.reply().retained()).contains(trace);
     assertThat(TraceRecord.persistenceId(traceId).id()).isEqualTo("Trace|" + traceId);
+  }
+
+  @Test
+  void recoversFromEventsAloneAndWritesNoSnapshot() {
+    List<Span> growing = new ArrayList<>(spans);
+    for (int v = 0; v < 25; v++) {
+      growing.add(TestSpans.server(traceId, spans.get(0).spanId(), "python3:8083", "/late/" + v, 2 + v));
+      RetainedTrace version = retained(List.copyOf(growing));
+      record.<StatusReply<Done>>runCommand(replyTo -> new TraceRecord.Retain(version, replyTo));
+    }
+    var snapshots = record.snapshotTestKit().orElseThrow();
+    String pid = TraceRecord.persistenceId(traceId).id();
+    assertThat(snapshots.persistedInStorage(pid)).isEmpty();
+
+    // A stale snapshot (as an older version of the record wrote) must not be read: a recovery
+    // that read it would come back with only the first version's spans.
+    snapshots.persistForRecovery(
+        pid, List.of(Pair.create(SnapshotMeta.create(25), new TraceRecord.State(retained(spans)))));
+    record.restart();
+
+    var got = record.<TraceRecord.Current>runCommand(TraceRecord.Get::new);
+    assertThat(got.reply().trace().spans()).containsExactlyInAnyOrderElementsOf(growing);
   }
 
   private RetainedTrace retained(List<Span> spans) {
