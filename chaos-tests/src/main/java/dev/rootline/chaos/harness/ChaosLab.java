@@ -415,6 +415,50 @@ public final class ChaosLab implements AutoCloseable {
     return node.alive() && http.get(node.api() + "/health", Duration.ofSeconds(3)).status() == 200;
   }
 
+  /**
+   * Waits until every running node has shipped its backlog: the spans it delivered that the trace
+   * side has not confirmed yet (decided and persisted; {@code /api/v1/stats}
+   * delivery.spansUnconfirmed) are at most {@code maxUnconfirmed} on each. A restarted node takes
+   * its predecessor's capture ring over and ships minutes of spans at once; an operator's rolling
+   * restart lets it catch up before stopping the next node. Progress every 15 s.
+   *
+   * @return the milliseconds waited, or -1 when {@code timeout} passed first (the caller goes on)
+   */
+  public long awaitCaughtUp(long maxUnconfirmed, Duration timeout)
+      throws IOException, InterruptedException {
+    long start = System.currentTimeMillis();
+    long deadline = start + timeout.toMillis();
+    int reported = 0;
+    while (true) {
+      List<String> behind = new ArrayList<>();
+      for (NodeJvm n : nodes) {
+        if (!n.alive()) {
+          continue;
+        }
+        JsonNode stats = http.json(n.api() + "/stats", Duration.ofSeconds(5));
+        JsonNode unconfirmed = stats == null ? null : stats.at("/delivery/spansUnconfirmed");
+        if (unconfirmed == null || !unconfirmed.isNumber()) {
+          behind.add(n.name() + " (no stats)");
+        } else if (unconfirmed.asLong() > maxUnconfirmed) {
+          behind.add(n.name() + " " + unconfirmed.asLong() + " spans unconfirmed");
+        }
+      }
+      long waited = System.currentTimeMillis() - start;
+      if (behind.isEmpty()) {
+        return waited;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        progress.accept("not caught up after " + timeout.toSeconds() + " s: " + String.join(", ", behind) + "; going on");
+        return -1;
+      }
+      if (waited / 15_000 > reported) {
+        reported = (int) (waited / 15_000);
+        progress.accept("waiting for the catch-up (" + waited / 1000 + " s): " + String.join(", ", behind));
+      }
+      Thread.sleep(2000);
+    }
+  }
+
   /** Waits until the node's API answers health (its process must stay alive). */
   public void awaitApi(NodeJvm node, Duration timeout) throws IOException, InterruptedException {
     long start = System.nanoTime();

@@ -77,6 +77,11 @@ public final class NodeJvm {
     return dir.resolve(name() + "-" + incarnation + ".log");
   }
 
+  /** The current incarnation's GC log. */
+  public Path gcLog() {
+    return dir.resolve(name() + "-" + incarnation + ".gc.log");
+  }
+
   /** Starts a new incarnation (the previous one must be gone). */
   public synchronized void start() throws IOException, InterruptedException {
     if (pid > 0 && Commands.alive(pid)) {
@@ -99,7 +104,16 @@ public final class NodeJvm {
                 "sh", "-c",
                 "mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing; exec \"$@\"",
                 "sh",
-                "java", "-Xms128m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp", cp,
+                "java", "-Xms128m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
+                // The C1 compiler only: a starting node's C2 thread took 89 s of CPU in its first
+                // 8 minutes (a third of the node's), and with three nodes, Cassandra and the load
+                // on two cores, restarted nodes sent heartbeats 23 s late and the split brain
+                // resolver downed the cluster. Three nodes on one small host is the lab's
+                // density, not a deployment's; `./rootline node` keeps the JVM's default.
+                "-XX:TieredStopAtLevel=1",
+                // pauses next to the node's log: a stalled heartbeat is GC or CPU starvation
+                "-Xlog:gc:file=" + gcLog() + ":uptime,time",
+                "-cp", cp,
                 "dev.rootline.node.Main", "run", "--config", conf.toString()));
     pids.add(pid);
     startedAtMillis = System.currentTimeMillis();
